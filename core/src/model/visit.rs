@@ -1,0 +1,61 @@
+use crate::ids::{CampaignId, HouseholdId, MemberId, PersonId, TeamId, VisitId};
+use crate::model::CoarseLocation;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where guidance happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum VisitPlace {
+    /// At one household's home: everyone present belongs to it.
+    Household { household_id: HouseholdId },
+    /// A group session at a fixed point (commune hall, school, cultural house), with
+    /// people from several households.
+    Group { place: String },
+}
+
+/// One person present, and what came out of the session for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub person_id: PersonId,
+    /// Skill codes the volunteer guided this person through.
+    pub skills_guided: Vec<String>,
+    /// Action codes done during the session (see [`crate::catalog::ACTIONS`]).
+    pub actions: Vec<String>,
+    /// Names of apps installed (VNeID, a bank app, i-speed...), free text.
+    pub apps_installed: Vec<String>,
+}
+
+/// Input for a visit. Visits are append-only: a correction is a new visit that
+/// `supersedes` the old one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewVisit {
+    pub place: VisitPlace,
+    pub campaign_id: Option<CampaignId>,
+    pub team_id: TeamId,
+    pub volunteer_id: MemberId,
+    pub occurred_at: DateTime<Utc>,
+    pub attendees: Vec<Attendee>,
+    pub topics: Vec<String>,
+    pub notes: String,
+    pub location: Option<CoarseLocation>,
+    pub supersedes: Option<VisitId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: VisitId,
+    pub place: VisitPlace,
+    pub campaign_id: Option<CampaignId>,
+    pub team_id: TeamId,
+    pub volunteer_id: MemberId,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub attendees: Vec<Attendee>,
+    pub topics: Vec<String>,
+    pub notes: String,
+    pub location: Option<CoarseLocation>,
+    pub supersedes: Option<VisitId>,
+    /// Set when a later visit corrects this one (derived, never stored on the row).
+    pub superseded_by: Option<VisitId>,
+}

@@ -1,0 +1,247 @@
+//! The offline-first local store: one SQLite file per device.
+//!
+//! - One writer connection and one reader connection, each behind a mutex, so the
+//!   store can be shared across threads (the apps call it off their main thread).
+//! - WAL journal, `synchronous=FULL`: a visit the volunteer saw saved survives the app
+//!   being killed *and* the battery dying. (`NORMAL` in WAL mode is ~7× faster here but
+//!   can lose the last commits on power loss, which is exactly the failure a cheap
+//!   phone in a mountain village has.)
+//! - Automatic WAL checkpoints are off on the writer: SQLite would otherwise run one
+//!   inside whichever save crosses the threshold, and that save would stall. A small
+//!   background thread checkpoints (PASSIVE) after writes instead.
+//! - Every local change writes its rows and an outbox entry in one transaction (see
+//!   [`outbox`]); sync sends the outbox.
+
+mod checkpoint;
+pub mod outbox;
+mod read;
+mod setup;
+mod write;
+pub mod schema;
+
+pub use read::{HouseholdDetail, MemberDetail, SearchHit, TodaysWork};
+pub use write::{HouseholdPatch, PersonPatch, Saved};
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{CoreError, CoreResult};
+use crate::hlc::{Hlc, HlcClock};
+use crate::ids::DeviceId;
+use crate::search;
+use checkpoint::Checkpointer;
+use chrono::{DateTime, Utc};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags, Transaction};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How the store is opened.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub clock: Arc<dyn Clock>,
+    /// Members per household who must master all 5 skills for the household to count as
+    /// "goal reached" on the volunteer's list (plan 004: 1 to 2).
+    pub household_goal: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { clock: Arc::new(SystemClock), household_goal: 1 }
+    }
+}
+
+struct Writer {
+    conn: Connection,
+    hlc: HlcClock,
+    /// The per-device sequence number the next operation gets (never reused, even after
+    /// the outbox empties).
+    next_seq: i64,
+}
+
+/// The local store. Cheap to share (`Arc<Store>`); all methods take `&self`.
+pub struct Store {
+    writer: Mutex<Writer>,
+    reader: Mutex<Connection>,
+    options: StoreOptions,
+    device: DeviceId,
+    path: PathBuf,
+    checkpointer: Checkpointer,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("device", &self.device).finish()
+    }
+}
+
+fn fold_function(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function("tn_fold", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        Ok(search::fold(&ctx.get::<String>(0)?))
+    })
+}
+
+/// Open a connection with the pragmas every connection of ours uses.
+fn connect(path: &Path, writer: bool) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if writer {
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    fold_function(&conn)?;
+    Ok(conn)
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    ts_text(t)
+}
+
+/// The stored text form of a timestamp (RFC 3339, UTC, milliseconds): sorts like time.
+pub fn ts_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// An enum's serde name as stored text (`Relation::Head` → `head`).
+pub(crate) fn enum_text<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Stored text back to an enum, as a column conversion error if unknown.
+pub(crate) fn text_enum<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// A stored JSON column back to a value.
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+impl Store {
+    /// Open (or create) the store at `path`, upgrading its schema if needed.
+    pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> CoreResult<Self> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = connect(&path, true)?;
+        schema::migrate(&mut conn)?;
+        let (device, last, offset, next_seq) = Self::device_row(&conn)?;
+        let reader = connect(&path, false)?;
+        let checkpointer = Checkpointer::start(&path)?;
+        Ok(Self {
+            writer: Mutex::new(Writer { conn, hlc: HlcClock::new(device, last, offset), next_seq }),
+            reader: Mutex::new(reader),
+            options,
+            device,
+            path,
+            checkpointer,
+        })
+    }
+
+    fn device_row(conn: &Connection) -> CoreResult<(DeviceId, Option<Hlc>, i64, i64)> {
+        let row = conn.query_row("SELECT device_id, hlc_last, clock_offset_ms, next_seq FROM device WHERE id = 1", [], |r| {
+            Ok((r.get::<_, DeviceId>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        });
+        match row {
+            Ok((d, last, off, seq)) => Ok((d, last.and_then(|s| s.parse().ok()), off, seq)),
+            Err(rusqlite::Error::QueryReturnedNoRows) => {
+                let d = DeviceId::new();
+                conn.execute("INSERT INTO device (id, device_id) VALUES (1, ?1)", [d])?;
+                Ok((d, None, 0, 1))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.device
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn options(&self) -> &StoreOptions {
+        &self.options
+    }
+
+    /// The current time as validation should see it: the device clock corrected by the
+    /// offset the sync server last reported.
+    pub fn now(&self) -> DateTime<Utc> {
+        let offset = self.lock_writer().map(|w| w.hlc.offset_ms()).unwrap_or(0);
+        self.options.clock.now() + chrono::Duration::milliseconds(offset)
+    }
+
+    fn lock_writer(&self) -> CoreResult<MutexGuard<'_, Writer>> {
+        // A panic in another thread while holding the lock cannot leave SQLite
+        // half-written (the transaction rolls back on drop), so the poison is harmless.
+        Ok(self.writer.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> CoreResult<T>) -> CoreResult<T> {
+        let conn = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        f(&conn)
+    }
+
+    /// Run `f` in one write transaction. Everything it writes, outbox entries included,
+    /// commits together or not at all.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        let now = self.now();
+        let mut guard = self.lock_writer()?;
+        let Writer { conn, hlc, next_seq } = &mut *guard;
+        let (hlc_before, seq_before) = (hlc.clone(), *next_seq);
+        let tx = conn.transaction()?;
+        let mut w = WriteTx { tx, hlc, next_seq, now, wall_ms: self.options.clock.now().timestamp_millis(), ops: 0 };
+        let result = f(&mut w);
+        let result = result.and_then(|v| w.finish().map(|()| v));
+        if result.is_err() {
+            // Nothing was committed: forget the timestamps and sequence numbers handed out.
+            *hlc = hlc_before;
+            *next_seq = seq_before;
+        }
+        drop(guard);
+        if result.is_ok() {
+            self.checkpointer.nudge();
+        }
+        result
+    }
+
+    /// Checkpoint the WAL now (e.g. when the app goes to the background).
+    pub fn checkpoint(&self) -> CoreResult<()> {
+        let guard = self.lock_writer()?;
+        guard.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// An open write transaction with the device's clock, handed to write closures.
+pub(crate) struct WriteTx<'a> {
+    pub tx: Transaction<'a>,
+    hlc: &'a mut HlcClock,
+    next_seq: &'a mut i64,
+    /// Validation's "now" (device clock corrected by the server offset).
+    pub now: DateTime<Utc>,
+    wall_ms: i64,
+    ops: u32,
+}
+
+impl WriteTx<'_> {
+    pub fn tick(&mut self) -> Hlc {
+        self.hlc.tick(self.wall_ms)
+    }
+
+    fn finish(self) -> CoreResult<()> {
+        if self.ops > 0 {
+            let last = self.hlc.last().map(|h| h.to_string());
+            self.tx.prepare_cached("UPDATE device SET hlc_last = ?1, next_seq = ?2 WHERE id = 1")?.execute(rusqlite::params![last, *self.next_seq])?;
+        }
+        self.tx.commit().map_err(CoreError::from)
+    }
+}

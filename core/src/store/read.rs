@@ -1,0 +1,325 @@
+//! What the app screens read: an assignment's households with their status, household
+//! detail, accent-insensitive search, a volunteer's work today.
+
+use super::{parse_ts, text_enum, Store};
+use crate::catalog;
+use crate::clock::VIETNAM;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::{HouseholdId, MemberId, PersonId, TeamId, VillageId, VisitId};
+use crate::model::{
+    Attendee, CoarseLocation, Consent, Household, HouseholdIndicators, HouseholdStatus, HouseholdSummary, Person, SelfReport, SkillLevel,
+    SkillProgress, Visit, VisitPlace,
+};
+use crate::search;
+use chrono::{NaiveDate, TimeZone};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One member with their progress in each of the 5 skills.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberDetail {
+    pub person: Person,
+    /// One entry per catalog skill, in catalog order.
+    pub skills: Vec<SkillProgress>,
+    pub masters_all: bool,
+}
+
+/// Everything the household screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HouseholdDetail {
+    pub household: Household,
+    pub village_name: String,
+    pub status: HouseholdStatus,
+    pub members: Vec<MemberDetail>,
+    /// Newest first, corrected visits included (with `superseded_by` set).
+    pub visits: Vec<Visit>,
+    pub self_reports: Vec<SelfReport>,
+}
+
+/// A search result: a household, and the member whose name matched, if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub household_id: HouseholdId,
+    pub address: String,
+    pub village_name: String,
+    pub head_name: String,
+    pub person_id: Option<PersonId>,
+    pub person_name: Option<String>,
+}
+
+/// A volunteer's day: what they did today and what is left.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TodaysWork {
+    pub day: NaiveDate,
+    pub visits_today: u32,
+    pub people_guided_today: u32,
+    pub households_assigned: u32,
+    pub households_not_visited: u32,
+    pub households_goal_reached: u32,
+}
+
+fn status(visit_count: u32, mastered: u32, goal: u32) -> HouseholdStatus {
+    if mastered >= goal.max(1) {
+        HouseholdStatus::GoalReached
+    } else if visit_count > 0 {
+        HouseholdStatus::Visited
+    } else {
+        HouseholdStatus::NotVisited
+    }
+}
+
+/// Households of a team's assignments (villages and single households); with a
+/// volunteer, those assigned to them or to the whole team.
+const ASSIGNED: &str = "SELECT h.id, h.village_id, h.address, h.head_name, h.member_count, h.visit_count, h.last_visit_at, h.mastered_count
+     FROM households h
+     WHERE h.deleted = 0 AND (
+        h.village_id IN (SELECT village_id FROM assignments WHERE team_id = ?1 AND village_id IS NOT NULL AND (?2 IS NULL OR volunteer_id IS NULL OR volunteer_id = ?2))
+        OR h.id IN (SELECT household_id FROM assignments WHERE team_id = ?1 AND household_id IS NOT NULL AND (?2 IS NULL OR volunteer_id IS NULL OR volunteer_id = ?2)))
+     ORDER BY h.village_id, h.address";
+
+fn household_row(r: &Row<'_>) -> rusqlite::Result<Household> {
+    let lat: Option<f64> = r.get("lat")?;
+    let lon: Option<f64> = r.get("lon")?;
+    Ok(Household {
+        id: r.get("id")?,
+        village_id: r.get("village_id")?,
+        address: r.get("address")?,
+        head_id: r.get("head_id")?,
+        phone: r.get("phone")?,
+        location: lat.zip(lon).map(|(lat, lon)| CoarseLocation { lat, lon }),
+        indicators: HouseholdIndicators {
+            has_smartphone: r.get("has_smartphone")?,
+            has_broadband: r.get("has_broadband")?,
+            has_epayment_adult: r.get("has_epayment_adult")?,
+            uses_internet: r.get("uses_internet")?,
+        },
+        created_at: parse_ts(&r.get::<_, String>("created_at")?)?,
+    })
+}
+
+fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get("id")?,
+        household_id: r.get("household_id")?,
+        full_name: r.get("full_name")?,
+        birth_year: r.get("birth_year")?,
+        sex: r.get::<_, Option<String>>("sex")?.map(|s| text_enum(&s)).transpose()?,
+        relation: text_enum(&r.get::<_, String>("relation")?)?,
+        phone: r.get("phone")?,
+        vneid_activated: r.get("vneid_activated")?,
+        consent: Consent {
+            given_by: r.get("consent_given_by")?,
+            given_at: parse_ts(&r.get::<_, String>("consent_given_at")?)?,
+            purpose: r.get("consent_purpose")?,
+            recorded_by: r.get("consent_recorded_by")?,
+        },
+    })
+}
+
+/// Load visits (with attendees, outcomes and topics) matching a WHERE clause on `v`.
+pub(crate) fn load_visits(c: &Connection, where_clause: &str, param: &dyn rusqlite::ToSql) -> CoreResult<Vec<Visit>> {
+    let sql = format!(
+        "SELECT v.id, v.household_id, v.place, v.campaign_id, v.team_id, v.volunteer_id, v.occurred_at, v.recorded_at, v.notes, v.lat, v.lon,
+                v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id)
+         FROM visits v WHERE {where_clause} ORDER BY v.occurred_at DESC, v.id DESC"
+    );
+    let mut st = c.prepare_cached(&sql)?;
+    let mut visits: Vec<Visit> = st
+        .query_map([param], |r| {
+            let household: Option<HouseholdId> = r.get(1)?;
+            let place: Option<String> = r.get(2)?;
+            let lat: Option<f64> = r.get(9)?;
+            let lon: Option<f64> = r.get(10)?;
+            Ok(Visit {
+                id: r.get(0)?,
+                place: match household {
+                    Some(household_id) => VisitPlace::Household { household_id },
+                    None => VisitPlace::Group { place: place.unwrap_or_default() },
+                },
+                campaign_id: r.get(3)?,
+                team_id: r.get(4)?,
+                volunteer_id: r.get(5)?,
+                occurred_at: parse_ts(&r.get::<_, String>(6)?)?,
+                recorded_at: parse_ts(&r.get::<_, String>(7)?)?,
+                attendees: vec![],
+                topics: vec![],
+                notes: r.get(8)?,
+                location: lat.zip(lon).map(|(lat, lon)| CoarseLocation { lat, lon }),
+                supersedes: r.get(11)?,
+                superseded_by: r.get(12)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut topics = c.prepare_cached("SELECT topic FROM visit_topics WHERE visit_id = ?1 ORDER BY topic")?;
+    let mut attendees = c.prepare_cached("SELECT person_id FROM visit_attendees WHERE visit_id = ?1 ORDER BY person_id")?;
+    let mut outcomes = c.prepare_cached("SELECT person_id, kind, code FROM visit_outcomes WHERE visit_id = ?1 ORDER BY rowid")?;
+    for v in &mut visits {
+        v.topics = topics.query_map([v.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut by_person: Vec<Attendee> = attendees
+            .query_map([v.id], |r| Ok(Attendee { person_id: r.get(0)?, ..Default::default() }))?
+            .collect::<Result<_, _>>()?;
+        let index: HashMap<PersonId, usize> = by_person.iter().enumerate().map(|(i, a)| (a.person_id, i)).collect();
+        let rows = outcomes.query_map([v.id], |r| Ok((r.get::<_, PersonId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (p, kind, code) = row?;
+            let Some(a) = index.get(&p).and_then(|i| by_person.get_mut(*i)) else { continue };
+            match kind.as_str() {
+                "skill" => a.skills_guided.push(code),
+                "action" => a.actions.push(code),
+                _ => a.apps_installed.push(code),
+            }
+        }
+        v.attendees = std::mem::take(&mut by_person);
+    }
+    Ok(visits)
+}
+
+impl Store {
+    /// The households a team (or one volunteer of it) works on, with their status.
+    pub fn assignment_households(&self, team: TeamId, volunteer: Option<MemberId>) -> CoreResult<Vec<HouseholdSummary>> {
+        let goal = self.options.household_goal;
+        self.read(|c| {
+            let mut st = c.prepare_cached(ASSIGNED)?;
+            let rows = st.query_map(params![team, volunteer], |r| {
+                let visit_count: u32 = r.get(5)?;
+                let mastered_count: u32 = r.get(7)?;
+                Ok(HouseholdSummary {
+                    id: r.get(0)?,
+                    village_id: r.get(1)?,
+                    address: r.get(2)?,
+                    head_name: r.get(3)?,
+                    member_count: r.get(4)?,
+                    visit_count,
+                    last_visit_at: r.get::<_, Option<String>>(6)?.map(|s| parse_ts(&s)).transpose()?,
+                    mastered_count,
+                    status: status(visit_count, mastered_count, goal),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// A household with its members, their skills, its visits and self-reports.
+    pub fn household_detail(&self, id: HouseholdId) -> CoreResult<HouseholdDetail> {
+        let goal = self.options.household_goal;
+        self.read(|c| {
+            let (household, village_name, visit_count, mastered) = c
+                .prepare_cached(
+                    "SELECT h.*, v.name AS village_name FROM households h JOIN villages v ON v.id = h.village_id WHERE h.id = ?1 AND h.deleted = 0",
+                )?
+                .query_row([id], |r| Ok((household_row(r)?, r.get::<_, String>("village_name")?, r.get::<_, u32>("visit_count")?, r.get::<_, u32>("mastered_count")?)))
+                .optional()?
+                .ok_or_else(|| CoreError::NotFound { entity: "household", id: id.to_string() })?;
+            let mut st = c.prepare_cached("SELECT * FROM persons WHERE household_id = ?1 AND deleted = 0 ORDER BY relation = 'head' DESC, birth_year, full_name")?;
+            let persons: Vec<Person> = st.query_map([id], person_row)?.collect::<Result<_, _>>()?;
+            let mut skill_st = c.prepare_cached("SELECT skill, level, updated_at FROM person_skills WHERE person_id = ?1")?;
+            let mut members = Vec::with_capacity(persons.len());
+            for person in persons {
+                let mut levels: HashMap<String, (SkillLevel, Option<String>)> = HashMap::new();
+                for row in skill_st.query_map([person.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))? {
+                    let (skill, level, at) = row?;
+                    levels.insert(skill, (SkillLevel::from_i64(level).unwrap_or(SkillLevel::NotStarted), Some(at)));
+                }
+                let skills: Vec<SkillProgress> = catalog::SKILLS
+                    .iter()
+                    .map(|s| {
+                        let (level, at) = levels.remove(s.code).unwrap_or((SkillLevel::NotStarted, None));
+                        Ok(SkillProgress { skill: s.code.to_owned(), level, updated_at: at.map(|a| parse_ts(&a)).transpose()? })
+                    })
+                    .collect::<rusqlite::Result<_>>()?;
+                let masters_all = skills.iter().all(|s| s.level >= SkillLevel::MASTERY);
+                members.push(MemberDetail { person, skills, masters_all });
+            }
+            let visits = load_visits(c, "v.id IN (SELECT visit_id FROM visit_attendees WHERE household_id = ?1)", &id)?;
+            let mut sr = c.prepare_cached(
+                "SELECT s.id, s.person_id, s.skills, s.channel, s.reported_at FROM self_reports s JOIN persons p ON p.id = s.person_id
+                 WHERE p.household_id = ?1 ORDER BY s.reported_at DESC",
+            )?;
+            let self_reports = sr
+                .query_map([id], |r| {
+                    Ok(SelfReport {
+                        id: r.get(0)?,
+                        person_id: r.get(1)?,
+                        skills: r.get::<_, String>(2)?.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                        channel: text_enum(&r.get::<_, String>(3)?)?,
+                        reported_at: parse_ts(&r.get::<_, String>(4)?)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            Ok(HouseholdDetail { household, village_name, status: status(visit_count, mastered, goal), members, visits, self_reports })
+        })
+    }
+
+    /// One visit by id.
+    pub fn visit(&self, id: VisitId) -> CoreResult<Visit> {
+        self.read(|c| load_visits(c, "v.id = ?1", &id)?.pop().ok_or_else(|| CoreError::NotFound { entity: "visit", id: id.to_string() }))
+    }
+
+    /// Accent-insensitive search over names, addresses and villages: `dang` finds
+    /// `Đặng`, `nguyen van a` finds `Nguyễn Văn A`. Optionally within one village.
+    pub fn search(&self, query: &str, village: Option<VillageId>, limit: u32) -> CoreResult<Vec<SearchHit>> {
+        let terms = search::query_terms(query);
+        if terms.is_empty() {
+            return Ok(vec![]);
+        }
+        // Terms are folded to letters, digits and spaces, so they need no LIKE escaping.
+        let first = format!("%{}%", terms[0]);
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT h.id, h.address, v.name, h.head_name, h.search_key FROM households h JOIN villages v ON v.id = h.village_id
+                 WHERE h.deleted = 0 AND h.search_key LIKE ?1 AND (?2 IS NULL OR h.village_id = ?2) ORDER BY h.head_name LIMIT ?3",
+            )?;
+            // LIKE on the first term is a coarse filter; `matches` checks every term.
+            let candidates: Vec<(HouseholdId, String, String, String, String)> = st
+                .query_map(params![first, village, limit.saturating_mul(4)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut person_st = c.prepare_cached("SELECT id, full_name, search_key FROM persons WHERE household_id = ?1 AND deleted = 0 ORDER BY full_name")?;
+            let mut hits = Vec::new();
+            for (household_id, address, village_name, head_name, key) in candidates {
+                if !search::matches(&key, &terms) {
+                    continue;
+                }
+                let people: Vec<(PersonId, String, String)> =
+                    person_st.query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+                let person = people.into_iter().find(|(_, _, k)| search::matches(k, &terms));
+                hits.push(SearchHit {
+                    household_id,
+                    address,
+                    village_name,
+                    head_name,
+                    person_id: person.as_ref().map(|p| p.0),
+                    person_name: person.map(|p| p.1),
+                });
+                if hits.len() as u32 >= limit {
+                    break;
+                }
+            }
+            Ok(hits)
+        })
+    }
+
+    /// A volunteer's work on a Vietnamese calendar day.
+    pub fn todays_work(&self, team: TeamId, volunteer: MemberId, day: NaiveDate) -> CoreResult<TodaysWork> {
+        let households = self.assignment_households(team, Some(volunteer))?;
+        let start = VIETNAM.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN)).single().map(|t| t.with_timezone(&chrono::Utc));
+        let Some(start) = start else { return Err(CoreError::NotFound { entity: "day", id: day.to_string() }) };
+        let end = start + chrono::Duration::days(1);
+        let (visits, people): (u32, u32) = self.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT count(DISTINCT v.id), count(DISTINCT a.person_id) FROM visits v JOIN visit_attendees a ON a.visit_id = v.id
+                 WHERE v.volunteer_id = ?1 AND v.occurred_at >= ?2 AND v.occurred_at < ?3
+                   AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id)",
+            )?
+            .query_row(params![volunteer, super::ts(start), super::ts(end)], |r| Ok((r.get(0)?, r.get(1)?)))?)
+        })?;
+        Ok(TodaysWork {
+            day,
+            visits_today: visits,
+            people_guided_today: people,
+            households_assigned: households.len() as u32,
+            households_not_visited: households.iter().filter(|h| h.status == HouseholdStatus::NotVisited).count() as u32,
+            households_goal_reached: households.iter().filter(|h| h.status == HouseholdStatus::GoalReached).count() as u32,
+        })
+    }
+}

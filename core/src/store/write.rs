@@ -1,0 +1,547 @@
+//! Writing the facts: households, people, visits, self-reports, verifications and
+//! corrections. Each write validates first (nothing is written when any error is
+//! found), then writes its rows, the derived per-household status, and its outbox entry
+//! in one transaction.
+
+use super::outbox::{Entity, OpKind};
+use super::{enum_text, setup, ts, Store, WriteTx};
+use crate::catalog;
+use crate::error::{CoreError, CoreResult};
+use crate::hlc::Hlc;
+use crate::ids::{CorrectionId, HouseholdId, MemberId, PersonId, SelfReportId, VisitId};
+use crate::model::{
+    CoarseLocation, Consent, Household, HouseholdIndicators, NewHousehold, NewPerson, NewSelfReport, NewVisit, Person, Relation,
+    SelfReport, Sex, SkillCorrection, SkillLevel, Visit, VisitPlace,
+};
+use crate::problem::{Problem, ProblemCode, Problems};
+use crate::validate::{self, text, VisitContext};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A saved record's id, with any warnings the volunteer should see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved<T> {
+    pub id: T,
+    pub warnings: Vec<Problem>,
+}
+
+/// Changes to a household; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HouseholdPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// `Some(None)` clears the phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Option<CoarseLocation>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicators: Option<HouseholdIndicators>,
+}
+
+/// Changes to a person; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PersonPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<Option<i32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Option<Sex>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<Relation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Option<String>>,
+}
+
+fn invalid(p: Problem) -> CoreError {
+    CoreError::Invalid(Problems(vec![p]))
+}
+
+fn not_found(entity: &'static str, id: impl ToString) -> CoreError {
+    CoreError::NotFound { entity, id: id.to_string() }
+}
+
+fn opt_bool(b: Option<bool>) -> Option<i64> {
+    b.map(i64::from)
+}
+
+impl Store {
+    /// Add a household with its head (who must have given consent).
+    pub fn add_household(&self, h: &NewHousehold) -> CoreResult<Saved<HouseholdId>> {
+        let (clean, problems) = validate::household(h, self.now());
+        let Some(h) = clean else { return Err(CoreError::Invalid(problems)) };
+        let warnings = problems.warnings();
+        self.write(|w| {
+            let village_name: Option<String> =
+                w.tx.prepare_cached("SELECT name FROM villages WHERE id = ?1")?.query_row([h.village_id], |r| r.get(0)).optional()?;
+            let Some(village_name) = village_name else {
+                return Err(invalid(Problem::error("village_id", ProblemCode::UnknownVillage, "Không tìm thấy thôn/bản", "Village not found")));
+            };
+            let id = HouseholdId::new();
+            let head_id = PersonId::new();
+            let household = Household {
+                id,
+                village_id: h.village_id,
+                address: h.address.clone(),
+                head_id,
+                phone: h.phone.clone(),
+                location: h.location,
+                indicators: h.indicators,
+                created_at: w.now,
+            };
+            let version = w.emit(Entity::Household, &id.to_string(), OpKind::Create, None, &household)?;
+            let i = &h.indicators;
+            w.tx.prepare_cached(
+                "INSERT INTO households (id, village_id, address, head_id, phone, lat, lon, has_smartphone, has_broadband, has_epayment_adult,
+                 uses_internet, created_at, version, search_key, head_name, member_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0)",
+            )?
+            .execute(params![
+                id,
+                h.village_id,
+                h.address,
+                head_id,
+                h.phone,
+                h.location.map(|l| l.lat),
+                h.location.map(|l| l.lon),
+                opt_bool(i.has_smartphone),
+                opt_bool(i.has_broadband),
+                opt_bool(i.has_epayment_adult),
+                opt_bool(i.uses_internet),
+                ts(w.now),
+                version.to_string(),
+                crate::search::fold(&format!("{} {village_name}", h.address)),
+                h.head.full_name,
+            ])?;
+            insert_person(w, head_id, id, &h.head)?;
+            Ok(Saved { id, warnings })
+        })
+    }
+
+    /// Add a member to a household (consent required).
+    pub fn add_person(&self, household_id: HouseholdId, p: &NewPerson) -> CoreResult<Saved<PersonId>> {
+        let (clean, problems) = validate::person(p, self.now());
+        let Some(p) = clean else { return Err(CoreError::Invalid(problems)) };
+        let warnings = problems.warnings();
+        self.write(|w| {
+            let exists: bool = w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?.query_row([household_id], |r| r.get(0))?;
+            if !exists {
+                return Err(not_found("household", household_id));
+            }
+            let id = PersonId::new();
+            insert_person(w, id, household_id, &p)?;
+            Ok(Saved { id, warnings })
+        })
+    }
+
+    /// Change household fields. Only the changed fields go into the outbox.
+    pub fn update_household(&self, id: HouseholdId, patch: &HouseholdPatch) -> CoreResult<Saved<HouseholdId>> {
+        let mut ps = Problems::new();
+        let mut clean = patch.clone();
+        if let Some(a) = &patch.address {
+            clean.address = text::line("address", a, text::ADDRESS_MAX_CHARS).map_err(|p| ps.push(p)).ok();
+        }
+        if let Some(phone) = &patch.phone {
+            clean.phone = Some(validate::optional_phone(&mut ps, "phone", phone.as_deref()));
+        }
+        if let Some(Some(l)) = patch.location {
+            clean.location = Some(validate::location("location", l).map_err(|p| ps.push(p)).ok());
+        }
+        if ps.has_errors() {
+            return Err(CoreError::Invalid(ps));
+        }
+        self.write(|w| {
+            let base = version_of(&w.tx, "households", &id.to_string())?.ok_or_else(|| not_found("household", id))?;
+            let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), &clean)?;
+            let v = version.to_string();
+            if let Some(a) = &clean.address {
+                w.tx.execute("UPDATE households SET address = ?2 WHERE id = ?1", params![id, a])?;
+            }
+            if let Some(p) = &clean.phone {
+                w.tx.execute("UPDATE households SET phone = ?2 WHERE id = ?1", params![id, p])?;
+            }
+            if let Some(l) = &clean.location {
+                w.tx.execute("UPDATE households SET lat = ?2, lon = ?3 WHERE id = ?1", params![id, l.map(|l| l.lat), l.map(|l| l.lon)])?;
+            }
+            if let Some(i) = &clean.indicators {
+                w.tx.execute(
+                    "UPDATE households SET has_smartphone = ?2, has_broadband = ?3, has_epayment_adult = ?4, uses_internet = ?5 WHERE id = ?1",
+                    params![id, opt_bool(i.has_smartphone), opt_bool(i.has_broadband), opt_bool(i.has_epayment_adult), opt_bool(i.uses_internet)],
+                )?;
+            }
+            w.tx.execute("UPDATE households SET version = ?2 WHERE id = ?1", params![id, v])?;
+            refresh_household_search(&w.tx, id)?;
+            Ok(Saved { id, warnings: vec![] })
+        })
+    }
+
+    /// Change person fields. Only the changed fields go into the outbox.
+    pub fn update_person(&self, id: PersonId, patch: &PersonPatch) -> CoreResult<Saved<PersonId>> {
+        let now = self.now();
+        let mut ps = Problems::new();
+        let mut clean = patch.clone();
+        if let Some(n) = &patch.full_name {
+            clean.full_name = text::name("full_name", n).map_err(|p| ps.push(p)).ok();
+        }
+        if let Some(Some(y)) = patch.birth_year {
+            clean.birth_year = Some(validate::birth_year("birth_year", y, now).map_err(|p| ps.push(p)).ok());
+        }
+        if let Some(phone) = &patch.phone {
+            clean.phone = Some(validate::optional_phone(&mut ps, "phone", phone.as_deref()));
+        }
+        if ps.has_errors() {
+            return Err(CoreError::Invalid(ps));
+        }
+        self.write(|w| {
+            let base = version_of(&w.tx, "persons", &id.to_string())?.ok_or_else(|| not_found("person", id))?;
+            let household: HouseholdId = w.tx.query_row("SELECT household_id FROM persons WHERE id = ?1", [id], |r| r.get(0))?;
+            let version = w.emit(Entity::Person, &id.to_string(), OpKind::Update, Some(base), &clean)?;
+            if let Some(n) = &clean.full_name {
+                w.tx.execute("UPDATE persons SET full_name = ?2, search_key = tn_fold(?2) WHERE id = ?1", params![id, n])?;
+                w.tx.execute("UPDATE households SET head_name = ?2 WHERE head_id = ?1", params![id, n])?;
+            }
+            if let Some(y) = clean.birth_year {
+                w.tx.execute("UPDATE persons SET birth_year = ?2 WHERE id = ?1", params![id, y])?;
+            }
+            if let Some(s) = clean.sex {
+                w.tx.execute("UPDATE persons SET sex = ?2 WHERE id = ?1", params![id, s.map(enum_text)])?;
+            }
+            if let Some(r) = clean.relation {
+                w.tx.execute("UPDATE persons SET relation = ?2 WHERE id = ?1", params![id, enum_text(r)])?;
+            }
+            if let Some(p) = &clean.phone {
+                w.tx.execute("UPDATE persons SET phone = ?2 WHERE id = ?1", params![id, p])?;
+            }
+            w.tx.execute("UPDATE persons SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
+            refresh_household_search(&w.tx, household)?;
+            Ok(Saved { id, warnings: vec![] })
+        })
+    }
+
+    /// Record one guidance session. Append-only: to correct a visit, record a new one
+    /// with `supersedes` set to the old id.
+    pub fn record_visit(&self, v: &NewVisit) -> CoreResult<Saved<VisitId>> {
+        let now = self.now();
+        self.write(|w| {
+            let ctx = visit_context(&w.tx, v)?;
+            let (clean, problems) = validate::visit(v, &ctx, now);
+            let Some(v) = clean else { return Err(CoreError::Invalid(problems)) };
+            let id = VisitId::new();
+            let visit = Visit {
+                id,
+                place: v.place.clone(),
+                campaign_id: v.campaign_id,
+                team_id: v.team_id,
+                volunteer_id: v.volunteer_id,
+                occurred_at: v.occurred_at,
+                recorded_at: w.now,
+                attendees: v.attendees.clone(),
+                topics: v.topics.clone(),
+                notes: v.notes.clone(),
+                location: v.location,
+                supersedes: v.supersedes,
+                superseded_by: None,
+            };
+            insert_visit(w, &visit, &ctx)?;
+            w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
+            Ok(Saved { id, warnings: problems.warnings() })
+        })
+    }
+
+    /// Record a citizen's own statement of the skills they have.
+    pub fn record_self_report(&self, r: &NewSelfReport) -> CoreResult<Saved<SelfReportId>> {
+        let now = self.now();
+        self.write(|w| {
+            let known = person_household(&w.tx, r.person_id)?.is_some();
+            let (clean, problems) = validate::self_report(r, known, now);
+            let Some(r) = clean else { return Err(CoreError::Invalid(problems)) };
+            let report = SelfReport { id: SelfReportId::new(), person_id: r.person_id, skills: r.skills, channel: r.channel, reported_at: r.reported_at };
+            w.tx.prepare_cached("INSERT INTO self_reports (id, person_id, skills, channel, reported_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+                report.id,
+                report.person_id,
+                report.skills.join(","),
+                enum_text(report.channel),
+                ts(report.reported_at)
+            ])?;
+            for s in &report.skills {
+                raise_skill(&w.tx, report.person_id, s, SkillLevel::SelfReported, report.reported_at)?;
+            }
+            refresh_mastery(&w.tx, report.person_id)?;
+            w.emit(Entity::SelfReport, &report.id.to_string(), OpKind::Append, None, &report)?;
+            Ok(Saved { id: report.id, warnings: problems.warnings() })
+        })
+    }
+
+    /// A leader saw the person do the skill: raise it to `Verified`.
+    pub fn verify_skill(&self, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<()> {
+        self.write(|w| {
+            check_leader_and_skill(&w.tx, person, skill, leader)?;
+            let at = w.now;
+            raise_skill(&w.tx, person, skill, SkillLevel::Verified, at)?;
+            refresh_mastery(&w.tx, person)?;
+            let fields = serde_json::json!({ "person_id": person, "skill": skill, "leader_id": leader, "at": at });
+            w.emit(Entity::SkillVerification, &person.to_string(), OpKind::Append, None, &fields)?;
+            Ok(())
+        })
+    }
+
+    /// The only way a level goes down: a leader's correction, with a reason, kept for audit.
+    pub fn correct_skill(&self, person: PersonId, skill: &str, to_level: SkillLevel, leader: MemberId, reason: &str) -> CoreResult<CorrectionId> {
+        let reason = validate::correction_reason(reason).map_err(invalid)?;
+        self.write(|w| {
+            check_leader_and_skill(&w.tx, person, skill, leader)?;
+            let from: i64 = w
+                .tx
+                .query_row("SELECT level FROM person_skills WHERE person_id = ?1 AND skill = ?2", params![person, skill], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            if from == to_level as i64 {
+                return Err(invalid(Problem::error("to_level", ProblemCode::NothingChanged, "Mức này không thay đổi", "The level is unchanged")));
+            }
+            let c = SkillCorrection { id: CorrectionId::new(), person_id: person, skill: skill.to_owned(), to_level, leader_id: leader, reason: reason.clone(), at: w.now };
+            w.tx.execute(
+                "INSERT INTO skill_corrections (id, person_id, skill, from_level, to_level, leader_id, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![c.id, person, skill, from, to_level as i64, leader, reason, ts(c.at)],
+            )?;
+            w.tx.execute(
+                "INSERT INTO person_skills (person_id, skill, level, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (person_id, skill) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at",
+                params![person, skill, to_level as i64, ts(c.at)],
+            )?;
+            refresh_mastery(&w.tx, person)?;
+            w.emit(Entity::SkillCorrection, &c.id.to_string(), OpKind::Append, None, &c)?;
+            Ok(c.id)
+        })
+    }
+}
+
+fn insert_person(w: &mut WriteTx<'_>, id: PersonId, household: HouseholdId, p: &NewPerson) -> CoreResult<()> {
+    let Some(consent) = &p.consent else {
+        // validate::person refuses this; keep the invariant here too.
+        return Err(invalid(Problem::error("consent", ProblemCode::ConsentMissing, "Thiếu sự đồng ý", "Consent missing")));
+    };
+    let person = Person {
+        id,
+        household_id: household,
+        full_name: p.full_name.clone(),
+        birth_year: p.birth_year,
+        sex: p.sex,
+        relation: p.relation,
+        phone: p.phone.clone(),
+        vneid_activated: false,
+        consent: consent.clone(),
+    };
+    let version = w.emit(Entity::Person, &id.to_string(), OpKind::Create, None, &person)?;
+    let Consent { given_by, given_at, purpose, recorded_by } = consent;
+    w.tx.prepare_cached(
+        "INSERT INTO persons (id, household_id, full_name, birth_year, sex, relation, phone, consent_given_by, consent_given_at,
+         consent_purpose, consent_recorded_by, created_at, version, search_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, tn_fold(?3))",
+    )?
+    .execute(params![
+        id,
+        household,
+        p.full_name,
+        p.birth_year,
+        p.sex.map(enum_text),
+        enum_text(p.relation),
+        p.phone,
+        given_by,
+        ts(*given_at),
+        purpose,
+        recorded_by,
+        ts(w.now),
+        version.to_string()
+    ])?;
+    w.tx.prepare_cached("UPDATE households SET member_count = member_count + 1 WHERE id = ?1")?.execute([household])?;
+    refresh_household_search(&w.tx, household)
+}
+
+/// The household search key covers its address, village and every member's name.
+fn refresh_household_search(tx: &Transaction<'_>, household: HouseholdId) -> CoreResult<()> {
+    tx.prepare_cached(
+        "UPDATE households SET search_key = tn_fold(address || ' ' || (SELECT name FROM villages v WHERE v.id = households.village_id) || ' ' ||
+            COALESCE((SELECT group_concat(p.full_name, ' ') FROM persons p WHERE p.household_id = households.id AND p.deleted = 0), ''))
+         WHERE id = ?1",
+    )?
+    .execute([household])?;
+    Ok(())
+}
+
+fn version_of(tx: &Transaction<'_>, table: &str, id: &str) -> CoreResult<Option<Hlc>> {
+    let v: Option<String> = tx.query_row(&format!("SELECT version FROM {table} WHERE id = ?1 AND deleted = 0"), [id], |r| r.get(0)).optional()?;
+    Ok(v.and_then(|s| s.parse().ok()))
+}
+
+fn person_household(tx: &Transaction<'_>, person: PersonId) -> CoreResult<Option<HouseholdId>> {
+    Ok(tx.prepare_cached("SELECT household_id FROM persons WHERE id = ?1 AND deleted = 0")?.query_row([person], |r| r.get(0)).optional()?)
+}
+
+fn check_leader_and_skill(tx: &Transaction<'_>, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<()> {
+    let mut ps = Problems::new();
+    if person_household(tx, person)?.is_none() {
+        ps.push(Problem::error("person_id", ProblemCode::UnknownPerson, "Không tìm thấy người này", "Person not found"));
+    }
+    if catalog::skill(skill).is_none() {
+        ps.push(Problem::error("skill", ProblemCode::UnknownSkill, format!("Kỹ năng \"{skill}\" không có trong danh mục"), format!("Skill \"{skill}\" is not in the catalog")));
+    }
+    if !setup::member_can_verify(tx, leader)? {
+        ps.push(Problem::error(
+            "leader_id",
+            ProblemCode::NotALeader,
+            "Chỉ tổ trưởng (vai trò được xác nhận kỹ năng) mới được xác nhận hoặc sửa mức kỹ năng",
+            "Only a team leader (a role that verifies skills) may verify or correct a skill level",
+        ));
+    }
+    if ps.has_errors() {
+        Err(CoreError::Invalid(ps))
+    } else {
+        Ok(())
+    }
+}
+
+fn visit_context(tx: &Transaction<'_>, v: &NewVisit) -> CoreResult<VisitContext> {
+    let mut ctx = VisitContext::default();
+    for a in &v.attendees {
+        if let Some(h) = person_household(tx, a.person_id)? {
+            ctx.person_households.insert(a.person_id, h);
+        }
+    }
+    if let VisitPlace::Household { household_id } = &v.place {
+        ctx.household_exists = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?.query_row([household_id], |r| r.get(0))?;
+    }
+    ctx.team_exists = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM teams WHERE id = ?1)")?.query_row([v.team_id], |r| r.get(0))?;
+    if let Some(c) = v.campaign_id {
+        ctx.campaign = setup::load_campaign(tx, c)?;
+        ctx.campaign_named_but_missing = ctx.campaign.is_none();
+    }
+    if v.topics.iter().any(|t| catalog::topic(t).is_none()) {
+        let mut st = tx.prepare_cached("SELECT code FROM local_topics")?;
+        ctx.local_topics = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    }
+    if let Some(old) = v.supersedes {
+        ctx.supersedes_exists = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM visits WHERE id = ?1)")?.query_row([old], |r| r.get(0))?;
+        ctx.supersedes_already_superseded_by = tx.prepare_cached("SELECT id FROM visits WHERE supersedes = ?1")?.query_row([old], |r| r.get(0)).optional()?;
+    }
+    Ok(ctx)
+}
+
+fn insert_visit(w: &mut WriteTx<'_>, v: &Visit, ctx: &VisitContext) -> CoreResult<()> {
+    let (household, place) = match &v.place {
+        VisitPlace::Household { household_id } => (Some(*household_id), None),
+        VisitPlace::Group { place } => (None, Some(place.as_str())),
+    };
+    let tx = &w.tx;
+    tx.prepare_cached(
+        "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        v.id,
+        household,
+        place,
+        v.campaign_id,
+        v.team_id,
+        v.volunteer_id,
+        ts(v.occurred_at),
+        ts(v.recorded_at),
+        v.notes,
+        v.location.map(|l| l.lat),
+        v.location.map(|l| l.lon),
+        v.supersedes
+    ])?;
+    let mut topic = tx.prepare_cached("INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)")?;
+    for t in &v.topics {
+        topic.execute(params![v.id, t])?;
+    }
+    let mut attendee = tx.prepare_cached("INSERT INTO visit_attendees (visit_id, person_id, household_id) VALUES (?1, ?2, ?3)")?;
+    let mut outcome = tx.prepare_cached("INSERT INTO visit_outcomes (visit_id, person_id, kind, code) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut households = BTreeSet::new();
+    for a in &v.attendees {
+        let Some(h) = ctx.person_households.get(&a.person_id) else { continue };
+        households.insert(*h);
+        attendee.execute(params![v.id, a.person_id, h])?;
+        for s in &a.skills_guided {
+            outcome.execute(params![v.id, a.person_id, "skill", s])?;
+            raise_skill(tx, a.person_id, s, SkillLevel::Guided, v.occurred_at)?;
+        }
+        for act in &a.actions {
+            outcome.execute(params![v.id, a.person_id, "action", act])?;
+            if act == "vneid_activated" {
+                tx.prepare_cached("UPDATE persons SET vneid_activated = 1 WHERE id = ?1")?.execute([a.person_id])?;
+            }
+        }
+        for app in &a.apps_installed {
+            outcome.execute(params![v.id, a.person_id, "app", app])?;
+        }
+        if SkillLevel::Guided >= SkillLevel::MASTERY && !a.skills_guided.is_empty() {
+            refresh_mastery(tx, a.person_id)?;
+        }
+    }
+    let mut bump = tx.prepare_cached(
+        "UPDATE households SET visit_count = visit_count + 1,
+             last_visit_at = CASE WHEN last_visit_at IS NULL OR last_visit_at < ?2 THEN ?2 ELSE last_visit_at END
+         WHERE id = ?1",
+    )?;
+    for h in &households {
+        bump.execute(params![h, ts(v.occurred_at)])?;
+    }
+    if let Some(old) = v.supersedes {
+        // The corrected visit no longer counts: recompute its households from the facts.
+        let mut st = tx.prepare_cached("SELECT DISTINCT household_id FROM visit_attendees WHERE visit_id = ?1")?;
+        let olds: Vec<HouseholdId> = st.query_map([old], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        for h in olds {
+            recompute_visit_status(tx, h)?;
+        }
+    }
+    Ok(())
+}
+
+/// Recompute a household's visit count and last visit from its effective visits.
+fn recompute_visit_status(tx: &Transaction<'_>, h: HouseholdId) -> CoreResult<()> {
+    tx.prepare_cached(
+        "UPDATE households SET
+            visit_count = (SELECT count(DISTINCT a.visit_id) FROM visit_attendees a
+                WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id)),
+            last_visit_at = (SELECT max(v.occurred_at) FROM visit_attendees a JOIN visits v ON v.id = a.visit_id
+                WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id))
+         WHERE id = ?1",
+    )?
+    .execute([h])?;
+    Ok(())
+}
+
+/// Raise a skill to at least `level` (never lowers it).
+fn raise_skill(tx: &Transaction<'_>, person: PersonId, skill: &str, level: SkillLevel, at: DateTime<Utc>) -> CoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO person_skills (person_id, skill, level, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (person_id, skill) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at
+         WHERE excluded.level > person_skills.level",
+    )?
+    .execute(params![person, skill, level as i64, ts(at)])?;
+    Ok(())
+}
+
+/// Recount a person's mastered skills and, if that changed, their household's masters.
+fn refresh_mastery(tx: &Transaction<'_>, person: PersonId) -> CoreResult<()> {
+    let skills: Vec<&str> = catalog::SKILLS.iter().map(|s| s.code).collect();
+    let changed = tx
+        .prepare_cached(
+            "UPDATE persons SET skills_mastered = (SELECT count(*) FROM person_skills s WHERE s.person_id = ?1 AND s.level >= ?2
+                 AND s.skill IN (?3, ?4, ?5, ?6, ?7))
+             WHERE id = ?1 AND skills_mastered IS NOT (SELECT count(*) FROM person_skills s WHERE s.person_id = ?1 AND s.level >= ?2
+                 AND s.skill IN (?3, ?4, ?5, ?6, ?7))",
+        )?
+        .execute(params![person, SkillLevel::MASTERY as i64, skills[0], skills[1], skills[2], skills[3], skills[4]])?;
+    if changed > 0 {
+        tx.prepare_cached(
+            "UPDATE households SET mastered_count = (SELECT count(*) FROM persons p WHERE p.household_id = households.id AND p.deleted = 0 AND p.skills_mastered >= ?2)
+             WHERE id = (SELECT household_id FROM persons WHERE id = ?1)",
+        )?
+        .execute(params![person, catalog::SKILLS.len() as i64])?;
+    }
+    Ok(())
+}
