@@ -32,11 +32,21 @@ pub const SKILLS: [Entry; 5] = [
 /// their own topics (stored in the local store with a `local.` prefix).
 pub const TOPICS: [Entry; 7] = [
     Entry { code: "online_public_services", name_vi: "Sử dụng dịch vụ công trực tuyến", name_en: "Online public services" },
-    Entry { code: "vneid", name_vi: "Kích hoạt và sử dụng tài khoản định danh điện tử VNeID", name_en: "Activate and use the VNeID e-ID" },
+    Entry {
+        code: "vneid", name_vi: "Kích hoạt và sử dụng tài khoản định danh điện tử VNeID", name_en: "Activate and use the VNeID e-ID"
+    },
     Entry { code: "cashless_payment", name_vi: "Thanh toán không dùng tiền mặt", name_en: "Cashless payment" },
-    Entry { code: "ecommerce", name_vi: "Mua bán trên sàn thương mại điện tử", name_en: "Buying and selling on e-commerce platforms" },
-    Entry { code: "online_safety", name_vi: "Bảo vệ bản thân và gia đình trên môi trường mạng", name_en: "Protecting yourself and your family online" },
-    Entry { code: "internet_search", name_vi: "Tìm kiếm thông tin trên Internet hiệu quả", name_en: "Searching the Internet effectively" },
+    Entry {
+        code: "ecommerce", name_vi: "Mua bán trên sàn thương mại điện tử", name_en: "Buying and selling on e-commerce platforms"
+    },
+    Entry {
+        code: "online_safety",
+        name_vi: "Bảo vệ bản thân và gia đình trên môi trường mạng",
+        name_en: "Protecting yourself and your family online",
+    },
+    Entry {
+        code: "internet_search", name_vi: "Tìm kiếm thông tin trên Internet hiệu quả", name_en: "Searching the Internet effectively"
+    },
     Entry { code: "other", name_vi: "Nội dung khác", name_en: "Other topics" },
 ];
 
@@ -44,10 +54,20 @@ pub const TOPICS: [Entry; 7] = [
 pub const ACTIONS: [Entry; 6] = [
     Entry { code: "vneid_activated", name_vi: "Đã kích hoạt VNeID", name_en: "VNeID activated" },
     Entry { code: "app_installed", name_vi: "Đã cài đặt ứng dụng", name_en: "App installed" },
-    Entry { code: "online_account_registered", name_vi: "Đã đăng ký tài khoản dịch vụ trực tuyến", name_en: "Online service account registered" },
-    Entry { code: "epayment_account_opened", name_vi: "Đã mở tài khoản thanh toán điện tử", name_en: "E-payment account opened" },
-    Entry { code: "smartphone_obtained", name_vi: "Đã có điện thoại thông minh / đổi SIM", name_en: "Smartphone or SIM obtained" },
-    Entry { code: "digital_signature_issued", name_vi: "Đã được cấp chữ ký số công cộng", name_en: "Public digital signature issued" },
+    Entry {
+        code: "online_account_registered",
+        name_vi: "Đã đăng ký tài khoản dịch vụ trực tuyến",
+        name_en: "Online service account registered",
+    },
+    Entry {
+        code: "epayment_account_opened", name_vi: "Đã mở tài khoản thanh toán điện tử", name_en: "E-payment account opened"
+    },
+    Entry {
+        code: "smartphone_obtained", name_vi: "Đã có điện thoại thông minh / đổi SIM", name_en: "Smartphone or SIM obtained"
+    },
+    Entry {
+        code: "digital_signature_issued", name_vi: "Đã được cấp chữ ký số công cộng", name_en: "Public digital signature issued"
+    },
 ];
 
 /// Prefix of topics a commune or district adds itself.

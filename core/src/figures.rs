@@ -119,7 +119,9 @@ pub struct Figures {
 pub const INDICATORS: [&str; 4] = ["has_smartphone", "has_broadband", "has_epayment_adult", "uses_internet"];
 
 fn bounds(days: Option<(NaiveDate, NaiveDate)>) -> (String, String) {
-    let at = |d: NaiveDate| -> Option<DateTime<Utc>> { VIETNAM.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).single().map(|t| t.with_timezone(&Utc)) };
+    let at = |d: NaiveDate| -> Option<DateTime<Utc>> {
+        VIETNAM.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).single().map(|t| t.with_timezone(&Utc))
+    };
     match days.and_then(|(a, b)| Some((at(a)?, at(b.succ_opt()?)?))) {
         Some((a, b)) => (crate::store::ts_text(a), crate::store::ts_text(b)),
         None => ("0000".into(), "9999".into()),

@@ -59,10 +59,7 @@ impl ProblemCode {
     /// The code as the apps and the wire see it, e.g. `phone_bad_length`.
     pub fn as_str(self) -> String {
         // serde is the single source of the spelling.
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
 }
 

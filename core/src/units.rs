@@ -173,10 +173,7 @@ impl fmt::Debug for AdminTree {
         f.debug_struct("AdminTree")
             .field("versions", &self.versions)
             .field("units", &self.units.len())
-            .field(
-                "mappings",
-                &self.forward.iter().map(Vec::len).sum::<usize>(),
-            )
+            .field("mappings", &self.forward.iter().map(Vec::len).sum::<usize>())
             .finish_non_exhaustive()
     }
 }
@@ -185,8 +182,7 @@ impl fmt::Debug for AdminTree {
 pub fn official() -> &'static AdminTree {
     static TREE: OnceLock<AdminTree> = OnceLock::new();
     TREE.get_or_init(|| {
-        AdminTree::parse(EMBEDDED)
-            .expect("embedded core/data/admin-units.tsv is corrupt; regenerate it with scripts/gen_admin_units.py")
+        AdminTree::parse(EMBEDDED).expect("embedded core/data/admin-units.tsv is corrupt; regenerate it with scripts/gen_admin_units.py")
     })
 }
 
@@ -198,32 +194,17 @@ enum Direction {
 }
 
 /// Folded division-type prefixes, stripped from names to rank search results.
-const KIND_PREFIXES: [&str; 9] = [
-    "thanh pho ",
-    "thi xa ",
-    "thi tran ",
-    "tinh ",
-    "quan ",
-    "huyen ",
-    "xa ",
-    "phuong ",
-    "dac khu ",
-];
+const KIND_PREFIXES: [&str; 9] = ["thanh pho ", "thi xa ", "thi tran ", "tinh ", "quan ", "huyen ", "xa ", "phuong ", "dac khu "];
 
 fn strip_kind_prefix(folded: &str) -> &str {
-    KIND_PREFIXES
-        .iter()
-        .find_map(|p| folded.strip_prefix(p))
-        .unwrap_or(folded)
+    KIND_PREFIXES.iter().find_map(|p| folded.strip_prefix(p)).unwrap_or(folded)
 }
 
 fn parse_date(field: &str) -> Result<Option<NaiveDate>, String> {
     if field == "-" {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(field, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|e| format!("bad date {field:?}: {e}"))
+    NaiveDate::parse_from_str(field, "%Y-%m-%d").map(Some).map_err(|e| format!("bad date {field:?}: {e}"))
 }
 
 fn is_code(code: &str, width: usize) -> bool {
@@ -286,8 +267,7 @@ impl AdminTree {
                     let Some(v) = versions.iter().find(|v| v.tag == *version) else {
                         return Err(err(n, format!("undeclared version {version:?}")));
                     };
-                    let level = UnitLevel::from_tag(level)
-                        .ok_or_else(|| err(n, format!("bad level {level:?}")))?;
+                    let level = UnitLevel::from_tag(level).ok_or_else(|| err(n, format!("bad level {level:?}")))?;
                     if !is_code(code, level.code_width()) {
                         return Err(err(n, format!("bad {level:?} code {code:?}")));
                     }
@@ -295,10 +275,7 @@ impl AdminTree {
                         return Err(err(n, "empty kind or name".to_owned()));
                     }
                     if (level == UnitLevel::Province) != parent.is_empty() {
-                        return Err(err(
-                            n,
-                            "provinces, and only they, have no parent".to_owned(),
-                        ));
+                        return Err(err(n, "provinces, and only they, have no parent".to_owned()));
                     }
                     let key = make_key(version, level, code);
                     if by_key.insert(key.clone(), units.len()).is_some() {
@@ -317,12 +294,7 @@ impl AdminTree {
                         valid_to: v.valid_to,
                     });
                 }
-                _ => {
-                    return Err(err(
-                        n,
-                        format!("unrecognised line with {} fields", fields.len()),
-                    ))
-                }
+                _ => return Err(err(n, format!("unrecognised line with {} fields", fields.len()))),
             }
         }
 
@@ -348,21 +320,11 @@ impl AdminTree {
         let mut forward = vec![Vec::new(); units.len()];
         let mut backward = vec![Vec::new(); units.len()];
         for (n, from, to) in edges {
-            let find = |k: &str| {
-                by_key
-                    .get(k)
-                    .copied()
-                    .ok_or_else(|| err(n, format!("mapping: unknown unit {k}")))
-            };
+            let find = |k: &str| by_key.get(k).copied().ok_or_else(|| err(n, format!("mapping: unknown unit {k}")));
             let (a, b) = (find(&from)?, find(&to)?);
             let ordered = matches!((units[a].valid_to, units[b].valid_from), (Some(end), Some(start)) if end < start);
             if !ordered {
-                return Err(err(
-                    n,
-                    format!(
-                        "mapping {from} -> {to} does not run from an older unit to a newer one"
-                    ),
-                ));
+                return Err(err(n, format!("mapping {from} -> {to} does not run from an older unit to a newer one")));
             }
             if !forward[a].contains(&b) {
                 forward[a].push(b);
@@ -372,16 +334,10 @@ impl AdminTree {
 
         let mut by_code: HashMap<(UnitLevel, String), Vec<usize>> = HashMap::new();
         for (idx, u) in units.iter().enumerate() {
-            by_code
-                .entry((u.level, u.code.clone()))
-                .or_default()
-                .push(idx);
+            by_code.entry((u.level, u.code.clone())).or_default().push(idx);
         }
         let folded: Vec<String> = units.iter().map(|u| fold(&u.name)).collect();
-        let folded_bare = folded
-            .iter()
-            .map(|f| strip_kind_prefix(f).to_owned())
-            .collect();
+        let folded_bare = folded.iter().map(|f| strip_kind_prefix(f).to_owned()).collect();
 
         Ok(AdminTree {
             source: source.join("\n"),
@@ -428,20 +384,12 @@ impl AdminTree {
             return None;
         }
         let padded = format!("{code:0>width$}");
-        self.by_code
-            .get(&(level, padded))?
-            .iter()
-            .map(|&i| &self.units[i])
-            .find(|u| u.is_valid_on(on))
+        self.by_code.get(&(level, padded))?.iter().map(|&i| &self.units[i]).find(|u| u.is_valid_on(on))
     }
 
     /// Every unit at `level` valid on `on`, sorted by code.
     pub fn units_on(&self, level: UnitLevel, on: NaiveDate) -> Vec<&AdminUnit> {
-        let mut out: Vec<&AdminUnit> = self
-            .units
-            .iter()
-            .filter(|u| u.level == level && u.is_valid_on(on))
-            .collect();
+        let mut out: Vec<&AdminUnit> = self.units.iter().filter(|u| u.level == level && u.is_valid_on(on)).collect();
         out.sort_by(|a, b| a.code.cmp(&b.code));
         out
     }
@@ -454,10 +402,7 @@ impl AdminTree {
     /// The units directly below this one (same version), sorted by code. Empty for an
     /// unknown key.
     pub fn children(&self, key: &str) -> Vec<&AdminUnit> {
-        self.by_key
-            .get(key)
-            .map(|&i| self.children[i].iter().map(|&c| &self.units[c]).collect())
-            .unwrap_or_default()
+        self.by_key.get(key).map(|&i| self.children[i].iter().map(|&c| &self.units[c]).collect()).unwrap_or_default()
     }
 
     /// The province (same version) that contains this unit; a province is its own.
@@ -494,11 +439,7 @@ impl AdminTree {
         if unit.is_valid_on(on) {
             return vec![unit];
         }
-        let direction = if unit.valid_to.is_some_and(|to| on > to) {
-            Direction::Forward
-        } else {
-            Direction::Backward
-        };
+        let direction = if unit.valid_to.is_some_and(|to| on > to) { Direction::Forward } else { Direction::Backward };
         let mut seen = HashSet::from([start]);
         let mut stack = vec![start];
         let mut found = Vec::new();
@@ -511,11 +452,7 @@ impl AdminTree {
                 Direction::Forward => &self.forward[idx],
                 Direction::Backward => &self.backward[idx],
             };
-            let next: Vec<usize> = if edges.is_empty() {
-                self.parent[idx].into_iter().collect()
-            } else {
-                edges.clone()
-            };
+            let next: Vec<usize> = if edges.is_empty() { self.parent[idx].into_iter().collect() } else { edges.clone() };
             for n in next {
                 if seen.insert(n) {
                     stack.push(n);
@@ -557,10 +494,7 @@ impl AdminTree {
             let (ua, ub) = (&self.units[a], &self.units[b]);
             (ra, ua.level, &self.folded[a], a).cmp(&(rb, ub.level, &self.folded[b], b))
         });
-        hits.into_iter()
-            .take(limit)
-            .map(|(_, i)| &self.units[i])
-            .collect()
+        hits.into_iter().take(limit).map(|(_, i)| &self.units[i]).collect()
     }
 }
 
@@ -608,50 +542,29 @@ mod tests {
         assert_eq!(t.provinces_on(day(2025, 6, 30)).len(), 63);
         assert_eq!(t.units_on(UnitLevel::District, in_2024()).len(), 696);
         assert_eq!(t.units_on(UnitLevel::Commune, in_2024()).len(), 10051);
-        let kinds: HashSet<&str> = t
-            .units_on(UnitLevel::Commune, in_2025())
-            .iter()
-            .map(|u| u.kind.as_str())
-            .collect();
+        let kinds: HashSet<&str> = t.units_on(UnitLevel::Commune, in_2025()).iter().map(|u| u.kind.as_str()).collect();
         assert_eq!(kinds, HashSet::from(["xã", "phường", "đặc khu"]));
-        let kinds: HashSet<&str> = t
-            .units_on(UnitLevel::Commune, in_2024())
-            .iter()
-            .map(|u| u.kind.as_str())
-            .collect();
+        let kinds: HashSet<&str> = t.units_on(UnitLevel::Commune, in_2024()).iter().map(|u| u.kind.as_str()).collect();
         assert_eq!(kinds, HashSet::from(["xã", "phường", "thị trấn"]));
     }
 
     #[test]
     fn son_la_is_unchanged() {
         let t = official();
-        let old = t
-            .find(UnitLevel::Province, "14", in_2024())
-            .expect("Sơn La 2024");
+        let old = t.find(UnitLevel::Province, "14", in_2024()).expect("Sơn La 2024");
         assert_eq!(old.name, "Tỉnh Sơn La");
         assert_eq!(old.key, "2008:p:14");
         let now = t.successors_on(&old.key, in_2025());
         assert_eq!(keys(&now), ["2025:p:14"]);
-        assert_eq!(
-            (now[0].name.as_str(), now[0].code.as_str()),
-            ("Tỉnh Sơn La", "14")
-        );
-        assert_eq!(
-            keys(&t.successors_on("2025:p:14", in_2025())),
-            ["2025:p:14"]
-        );
-        assert_eq!(
-            keys(&t.successors_on("2025:p:14", in_2024())),
-            ["2008:p:14"]
-        );
+        assert_eq!((now[0].name.as_str(), now[0].code.as_str()), ("Tỉnh Sơn La", "14"));
+        assert_eq!(keys(&t.successors_on("2025:p:14", in_2025())), ["2025:p:14"]);
+        assert_eq!(keys(&t.successors_on("2025:p:14", in_2024())), ["2008:p:14"]);
     }
 
     #[test]
     fn hau_giang_maps_to_can_tho() {
         let t = official();
-        let hg = t
-            .find(UnitLevel::Province, "93", in_2024())
-            .expect("Hậu Giang 2024");
+        let hg = t.find(UnitLevel::Province, "93", in_2024()).expect("Hậu Giang 2024");
         assert_eq!(hg.name, "Tỉnh Hậu Giang");
         assert!(t.find(UnitLevel::Province, "93", in_2025()).is_none());
         let now = t.successors_on(&hg.key, in_2025());
@@ -659,46 +572,23 @@ mod tests {
         assert_eq!(now[0].name, "Thành phố Cần Thơ");
         assert_eq!(now[0].kind, "thành phố trung ương");
         // Backwards: today's Cần Thơ covers three 2024 provinces.
-        assert_eq!(
-            keys(&t.successors_on("2025:p:92", in_2024())),
-            ["2008:p:92", "2008:p:93", "2008:p:94"]
-        );
+        assert_eq!(keys(&t.successors_on("2025:p:92", in_2024())), ["2008:p:92", "2008:p:93", "2008:p:94"]);
         // A commune of Hậu Giang also lands on Cần Thơ (coarse: province only).
         let commune = t
             .units()
             .iter()
-            .find(|u| {
-                u.level == UnitLevel::Commune
-                    && t.province_of(&u.key).is_some_and(|p| p.key == hg.key)
-            })
+            .find(|u| u.level == UnitLevel::Commune && t.province_of(&u.key).is_some_and(|p| p.key == hg.key))
             .expect("a Hậu Giang commune");
-        assert_eq!(
-            keys(&t.successors_on(&commune.key, in_2025())),
-            ["2025:p:92"]
-        );
+        assert_eq!(keys(&t.successors_on(&commune.key, in_2025())), ["2025:p:92"]);
     }
 
     #[test]
     fn vinh_loc_district_is_legacy() {
         let t = official();
         let hits = t.search("vinh loc", in_2024(), 20);
-        let district = hits
-            .iter()
-            .find(|u| u.level == UnitLevel::District)
-            .copied()
-            .expect("Huyện Vĩnh Lộc in 2024");
-        assert_eq!(
-            (
-                district.key.as_str(),
-                district.name.as_str(),
-                district.kind.as_str()
-            ),
-            ("2008:d:393", "Huyện Vĩnh Lộc", "huyện")
-        );
-        assert_eq!(
-            t.province_of(&district.key).map(|p| p.name.as_str()),
-            Some("Tỉnh Thanh Hóa")
-        );
+        let district = hits.iter().find(|u| u.level == UnitLevel::District).copied().expect("Huyện Vĩnh Lộc in 2024");
+        assert_eq!((district.key.as_str(), district.name.as_str(), district.kind.as_str()), ("2008:d:393", "Huyện Vĩnh Lộc", "huyện"));
+        assert_eq!(t.province_of(&district.key).map(|p| p.name.as_str()), Some("Tỉnh Thanh Hóa"));
         assert!(t.is_valid_on(&district.key, in_2024()));
         assert!(t.is_valid_on(&district.key, day(2025, 6, 30)));
         assert!(!t.is_valid_on(&district.key, day(2025, 7, 1)));
@@ -712,61 +602,26 @@ mod tests {
             assert_eq!(c.parent.as_deref(), Some("2008:d:393"));
             assert_eq!(keys(&t.successors_on(&c.key, in_2025())), ["2025:p:38"]);
         }
-        assert!(t
-            .search("vinh loc", in_2025(), 20)
-            .iter()
-            .all(|u| u.version == "2025"));
+        assert!(t.search("vinh loc", in_2025(), 20).iter().all(|u| u.version == "2025"));
     }
 
     #[test]
     fn find_respects_dates_when_codes_are_reused() {
         let t = official();
         // Commune code 15349: Thị trấn Vĩnh Lộc until 2025-06-30, Xã Vĩnh Lộc after.
-        let old = t
-            .find(UnitLevel::Commune, "15349", in_2024())
-            .expect("2024");
-        let new = t
-            .find(UnitLevel::Commune, "15349", in_2025())
-            .expect("2025");
-        assert_eq!(
-            (old.key.as_str(), old.name.as_str(), old.kind.as_str()),
-            ("2008:c:15349", "Thị trấn Vĩnh Lộc", "thị trấn")
-        );
-        assert_eq!(
-            (new.key.as_str(), new.name.as_str(), new.kind.as_str()),
-            ("2025:c:15349", "Xã Vĩnh Lộc", "xã")
-        );
+        let old = t.find(UnitLevel::Commune, "15349", in_2024()).expect("2024");
+        let new = t.find(UnitLevel::Commune, "15349", in_2025()).expect("2025");
+        assert_eq!((old.key.as_str(), old.name.as_str(), old.kind.as_str()), ("2008:c:15349", "Thị trấn Vĩnh Lộc", "thị trấn"));
+        assert_eq!((new.key.as_str(), new.name.as_str(), new.kind.as_str()), ("2025:c:15349", "Xã Vĩnh Lộc", "xã"));
         assert_eq!(new.parent.as_deref(), Some("2025:p:38"));
         // Province code 44 was Quảng Bình; since 2025-07-01 it is the new Quảng Trị.
-        assert_eq!(
-            t.find(UnitLevel::Province, "44", in_2024())
-                .map(|u| u.name.as_str()),
-            Some("Tỉnh Quảng Bình")
-        );
-        assert_eq!(
-            t.find(UnitLevel::Province, "44", in_2025())
-                .map(|u| u.name.as_str()),
-            Some("Tỉnh Quảng Trị")
-        );
-        assert_eq!(
-            keys(&t.successors_on("2008:p:44", in_2025())),
-            ["2025:p:44"]
-        );
-        assert_eq!(
-            keys(&t.successors_on("2008:p:45", in_2025())),
-            ["2025:p:44"]
-        );
+        assert_eq!(t.find(UnitLevel::Province, "44", in_2024()).map(|u| u.name.as_str()), Some("Tỉnh Quảng Bình"));
+        assert_eq!(t.find(UnitLevel::Province, "44", in_2025()).map(|u| u.name.as_str()), Some("Tỉnh Quảng Trị"));
+        assert_eq!(keys(&t.successors_on("2008:p:44", in_2025())), ["2025:p:44"]);
+        assert_eq!(keys(&t.successors_on("2008:p:45", in_2025())), ["2025:p:44"]);
         // Unpadded codes are accepted; junk is not.
-        assert_eq!(
-            t.find(UnitLevel::Commune, "2269", in_2025())
-                .map(|u| u.name.as_str()),
-            Some("Xã Thượng Lâm")
-        );
-        assert_eq!(
-            t.find(UnitLevel::Province, "1", in_2025())
-                .map(|u| u.key.as_str()),
-            Some("2025:p:01")
-        );
+        assert_eq!(t.find(UnitLevel::Commune, "2269", in_2025()).map(|u| u.name.as_str()), Some("Xã Thượng Lâm"));
+        assert_eq!(t.find(UnitLevel::Province, "1", in_2025()).map(|u| u.key.as_str()), Some("2025:p:01"));
         assert!(t.find(UnitLevel::Province, "001", in_2025()).is_none());
         assert!(t.find(UnitLevel::Province, "x1", in_2025()).is_none());
         assert!(t.find(UnitLevel::Province, "", in_2025()).is_none());
@@ -778,25 +633,13 @@ mod tests {
         let t = official();
         for q in ["thuong lam", "Thượng Lâm", "THUONG  LAM", "xa thuong lam"] {
             let hits = t.search(q, in_2025(), 5);
-            assert_eq!(
-                hits.first().map(|u| u.name.as_str()),
-                Some("Xã Thượng Lâm"),
-                "{q}"
-            );
+            assert_eq!(hits.first().map(|u| u.name.as_str()), Some("Xã Thượng Lâm"), "{q}");
         }
         let hits = t.search("dak lak", in_2025(), 3);
         assert_eq!(hits.first().map(|u| u.key.as_str()), Some("2025:p:66"));
         let hits = t.search("ho chi minh", in_2025(), 1);
-        assert_eq!(
-            hits.first().map(|u| u.name.as_str()),
-            Some("Thành phố Hồ Chí Minh")
-        );
-        assert_eq!(
-            t.search("hoa binh", in_2024(), 1)
-                .first()
-                .map(|u| u.key.as_str()),
-            Some("2008:p:17")
-        );
+        assert_eq!(hits.first().map(|u| u.name.as_str()), Some("Thành phố Hồ Chí Minh"));
+        assert_eq!(t.search("hoa binh", in_2024(), 1).first().map(|u| u.key.as_str()), Some("2008:p:17"));
         assert_eq!(t.search("phuong", in_2025(), 7).len(), 7);
         assert!(t.search("", in_2025(), 10).is_empty());
         assert!(t.search("thuong lam", in_2025(), 0).is_empty());
@@ -826,27 +669,17 @@ mod tests {
             match u.level {
                 UnitLevel::Province => assert!(u.parent.is_none(), "{}", u.key),
                 _ => {
-                    let p = u
-                        .parent
-                        .as_deref()
-                        .and_then(|k| t.get(k))
-                        .expect("parent exists");
+                    let p = u.parent.as_deref().and_then(|k| t.get(k)).expect("parent exists");
                     assert!(p.level < u.level, "{}", u.key);
                     assert_eq!(p.version, u.version);
                     assert!(covers(p, u), "{} outlives {}", u.key, p.key);
                     assert!(t.children(&p.key).contains(&u));
                 }
             }
-            assert_eq!(
-                t.province_of(&u.key).map(|p| p.level),
-                Some(UnitLevel::Province)
-            );
+            assert_eq!(t.province_of(&u.key).map(|p| p.level), Some(UnitLevel::Province));
         }
         // 2025 communes hang directly off provinces.
-        assert_eq!(
-            t.get("2025:c:02269").and_then(|u| u.parent.as_deref()),
-            Some("2025:p:08")
-        );
+        assert_eq!(t.get("2025:c:02269").and_then(|u| u.parent.as_deref()), Some("2025:p:08"));
     }
 
     #[test]
@@ -875,26 +708,14 @@ mod tests {
         let ok = format!("{head}A\tp\t01\t\ttỉnh\tTỉnh X\nB\tp\t01\t\ttỉnh\tTỉnh Y\nB\tc\t00001\t01\txã\tXã Z\n>\tA:p:01\tB:p:01\n");
         let tree = AdminTree::parse(&ok).expect("small file parses");
         assert_eq!(tree.source(), "test");
-        assert_eq!(
-            keys(&tree.successors_on("A:p:01", day(2022, 1, 1))),
-            ["B:p:01"]
-        );
-        assert_eq!(
-            keys(&tree.successors_on("B:c:00001", day(2020, 1, 1))),
-            ["A:p:01"]
-        );
+        assert_eq!(keys(&tree.successors_on("A:p:01", day(2022, 1, 1))), ["B:p:01"]);
+        assert_eq!(keys(&tree.successors_on("B:c:00001", day(2020, 1, 1))), ["A:p:01"]);
         let cases = [
             (format!("{head}A\tc\t00001\t99\txã\tXã Q\n"), 4),
-            (
-                format!("{head}A\tp\t01\t\ttỉnh\tX\nA\tp\t01\t\ttỉnh\tX\n"),
-                5,
-            ),
+            (format!("{head}A\tp\t01\t\ttỉnh\tX\nA\tp\t01\t\ttỉnh\tX\n"), 5),
             (format!("{head}C\tp\t01\t\ttỉnh\tX\n"), 4),
             (format!("{head}A\tp\t1\t\ttỉnh\tX\n"), 4),
-            (
-                format!("{head}A\tp\t01\t\ttỉnh\tX\nB\tp\t01\t\ttỉnh\tY\n>\tB:p:01\tA:p:01\n"),
-                6,
-            ),
+            (format!("{head}A\tp\t01\t\ttỉnh\tX\nB\tp\t01\t\ttỉnh\tY\n>\tB:p:01\tA:p:01\n"), 6),
             (format!("{head}A\tp\t01\t\ttỉnh\tX\n>\tA:p:01\tB:p:07\n"), 5),
             ("@\tA\t2020-13-01\t-\tx\n".to_owned(), 1),
             ("garbage\n".to_owned(), 1),

@@ -59,7 +59,8 @@ impl Shadow {
                 Scope::Commune(k) => &self.village_commune[v] == k,
                 Scope::Village(x) => v == x,
                 Scope::Team(t) => {
-                    self.team_villages.get(t).is_some_and(|vs| vs.contains(v)) || self.team_households.get(t).is_some_and(|hs| hs.contains(h))
+                    self.team_villages.get(t).is_some_and(|vs| vs.contains(v))
+                        || self.team_households.get(t).is_some_and(|hs| hs.contains(h))
                 }
             })
             .map(|(h, _, _)| *h)
@@ -86,9 +87,9 @@ impl Shadow {
                 }
             }
         }
-        let distinct = |f: &dyn Fn(&(usize, PersonId, HouseholdId)) -> bool, key: &dyn Fn(&(usize, PersonId, HouseholdId)) -> String| -> u32 {
-            ea.iter().filter(|x| f(x)).map(key).collect::<BTreeSet<_>>().len() as u32
-        };
+        let distinct = |f: &dyn Fn(&(usize, PersonId, HouseholdId)) -> bool,
+                        key: &dyn Fn(&(usize, PersonId, HouseholdId)) -> String|
+         -> u32 { ea.iter().filter(|x| f(x)).map(key).collect::<BTreeSet<_>>().len() as u32 };
         let all = |_: &(usize, PersonId, HouseholdId)| true;
         let mut f = Figures {
             households: sh.len() as u32,
@@ -103,15 +104,27 @@ impl Shadow {
         let mut topic_codes: Vec<String> = TOPICS.iter().map(|t| t.code.to_string()).collect();
         let locals: BTreeSet<String> = ea
             .iter()
-            .flat_map(|x| self.visits[x.0].topics.iter().filter(|t| !t.starts_with(|c: char| c.is_ascii_lowercase()) || t.starts_with("local.")).cloned())
+            .flat_map(|x| {
+                self.visits[x.0]
+                    .topics
+                    .iter()
+                    .filter(|t| !t.starts_with(|c: char| c.is_ascii_lowercase()) || t.starts_with("local."))
+                    .cloned()
+            })
             .collect();
         topic_codes.extend(locals);
         for t in topic_codes {
             let has = |x: &(usize, PersonId, HouseholdId)| self.visits[x.0].topics.contains(&t);
-            f.topics.push(TopicFigure { topic: t.clone(), visits: distinct(&has, &|x| x.0.to_string()), people: distinct(&has, &|x| x.1.to_string()) });
+            f.topics.push(TopicFigure {
+                topic: t.clone(),
+                visits: distinct(&has, &|x| x.0.to_string()),
+                people: distinct(&has, &|x| x.1.to_string()),
+            });
         }
         for a in ACTIONS {
-            let did = |x: &(usize, PersonId, HouseholdId)| self.visits[x.0].attendees.iter().any(|(p, _, _, acts)| *p == x.1 && acts.iter().any(|c| c == a.code));
+            let did = |x: &(usize, PersonId, HouseholdId)| {
+                self.visits[x.0].attendees.iter().any(|(p, _, _, acts)| *p == x.1 && acts.iter().any(|c| c == a.code))
+            };
             f.actions.push(ActionFigure { action: a.code.into(), people: distinct(&did, &|x| x.1.to_string()) });
         }
         for s in SKILLS {
@@ -165,8 +178,18 @@ impl Shadow {
 }
 
 const NAMES: [&str; 12] = [
-    "Lò Văn Pánh", "Quàng Thị Hoa", "Cầm Văn Sơn", "Đặng Thị Hồng", "Nguyễn Văn An", "Hà Thị Ơn", "Vì Văn Hùng", "Tòng Thị Ánh", "Mè Văn Tiến",
-    "Lường Thị Duyên", "Điêu Chính Tơi", "Bạc Cầm Khuyên",
+    "Lò Văn Pánh",
+    "Quàng Thị Hoa",
+    "Cầm Văn Sơn",
+    "Đặng Thị Hồng",
+    "Nguyễn Văn An",
+    "Hà Thị Ơn",
+    "Vì Văn Hùng",
+    "Tòng Thị Ánh",
+    "Mè Văn Tiến",
+    "Lường Thị Duyên",
+    "Điêu Chính Tơi",
+    "Bạc Cầm Khuyên",
 ];
 
 fn random_time(rng: &mut StdRng) -> DateTime<Utc> {
@@ -192,7 +215,11 @@ fn run(seed: u64) {
     sh.village_commune.insert(v3, communes[1].clone());
     let villages = [f.village, v2, v3];
     let team2 = store
-        .add_team(&NewTeam { commune_key: communes[1].clone(), name: "Tổ 2".into(), members: vec![member("Lò Văn Hải", "leader", true, Organisation::Telecom)] })
+        .add_team(&NewTeam {
+            commune_key: communes[1].clone(),
+            name: "Tổ 2".into(),
+            members: vec![member("Lò Văn Hải", "leader", true, Organisation::Telecom)],
+        })
         .unwrap();
     sh.team_villages.insert(f.team, vec![f.village]);
     store.assign(team2, None, AssignmentTarget::Village(v3)).unwrap();
@@ -203,10 +230,22 @@ fn run(seed: u64) {
     for i in 0..n_households {
         let village = *villages.choose(&mut rng).unwrap();
         let tri = |rng: &mut StdRng| [None, Some(true), Some(false)][rng.random_range(0..3)];
-        let indicators = HouseholdIndicators { has_smartphone: tri(&mut rng), has_broadband: tri(&mut rng), has_epayment_adult: tri(&mut rng), uses_internet: tri(&mut rng) };
+        let indicators = HouseholdIndicators {
+            has_smartphone: tri(&mut rng),
+            has_broadband: tri(&mut rng),
+            has_epayment_adult: tri(&mut rng),
+            uses_internet: tri(&mut rng),
+        };
         let head = NAMES.choose(&mut rng).unwrap();
         let h = store
-            .add_household(&NewHousehold { village_id: village, address: format!("Số {i}"), head: person(head, Relation::Head, 1960), phone: None, location: None, indicators })
+            .add_household(&NewHousehold {
+                village_id: village,
+                address: format!("Số {i}"),
+                head: person(head, Relation::Head, 1960),
+                phone: None,
+                location: None,
+                indicators,
+            })
             .unwrap()
             .id;
         sh.households.push((h, village, indicators));
@@ -260,7 +299,12 @@ fn run(seed: u64) {
                     occurred_at,
                     attendees: attendees
                         .iter()
-                        .map(|(p, _, s, a)| Attendee { person_id: *p, skills_guided: s.clone(), actions: a.clone(), apps_installed: vec![] })
+                        .map(|(p, _, s, a)| Attendee {
+                            person_id: *p,
+                            skills_guided: s.clone(),
+                            actions: a.clone(),
+                            apps_installed: vec![],
+                        })
                         .collect(),
                     topics: vt.clone(),
                     notes: String::new(),
@@ -281,7 +325,14 @@ fn run(seed: u64) {
             6 | 7 => {
                 let (p, _) = *sh.persons.choose(&mut rng).unwrap();
                 let s = pick(&mut rng, &skills, 5);
-                store.record_self_report(&NewSelfReport { person_id: p, skills: s.clone(), channel: Channel::App, reported_at: random_time(&mut rng) }).unwrap();
+                store
+                    .record_self_report(&NewSelfReport {
+                        person_id: p,
+                        skills: s.clone(),
+                        channel: Channel::App,
+                        reported_at: random_time(&mut rng),
+                    })
+                    .unwrap();
                 for s in s {
                     sh.raise(p, &s, SkillLevel::SelfReported);
                 }
@@ -318,7 +369,10 @@ fn run(seed: u64) {
                 // And they add up.
                 assert_eq!(got.days.iter().map(|d| d.visits).sum::<u32>(), got.visits);
                 assert_eq!(got.household_visits + got.group_sessions, got.visits);
-                assert!(got.households_with_2_masters <= got.households_with_1_master && got.households_with_1_master <= got.households_visited.max(got.households));
+                assert!(
+                    got.households_with_2_masters <= got.households_with_1_master
+                        && got.households_with_1_master <= got.households_visited.max(got.households)
+                );
                 for s in &got.skills {
                     assert_eq!(s.not_started + s.guided + s.self_reported + s.verified, got.people);
                 }
@@ -332,7 +386,8 @@ fn run(seed: u64) {
         let rows = store.assignment_households(t, None).unwrap();
         assert_eq!(rows.iter().map(|r| r.id).collect::<BTreeSet<_>>(), sh_team, "seed {seed}");
         for r in rows {
-            let effective: Vec<&ShadowVisit> = sh.visits.iter().filter(|v| !v.superseded && v.attendees.iter().any(|a| a.1 == r.id)).collect();
+            let effective: Vec<&ShadowVisit> =
+                sh.visits.iter().filter(|v| !v.superseded && v.attendees.iter().any(|a| a.1 == r.id)).collect();
             assert_eq!(r.visit_count as usize, effective.len(), "seed {seed}: visit count of {}", r.id);
             assert_eq!(r.last_visit_at, effective.iter().map(|v| v.occurred_at).max(), "seed {seed}");
             let masters = sh.persons.iter().filter(|(p, h)| *h == r.id && sh.masters(*p, SkillLevel::MASTERY)).count();
@@ -358,7 +413,12 @@ fn figures_of_a_known_small_case() {
     f.store.record_visit(&f.visit(h2, &p2, &[], at(2, 23))).unwrap();
     for p in &p1 {
         f.store
-            .record_self_report(&NewSelfReport { person_id: *p, skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(), channel: Channel::Web, reported_at: at(3, 8) })
+            .record_self_report(&NewSelfReport {
+                person_id: *p,
+                skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(),
+                channel: Channel::Web,
+                reported_at: at(3, 8),
+            })
             .unwrap();
     }
     let c = f.store.campaign(f.campaign).unwrap();
@@ -366,5 +426,9 @@ fn figures_of_a_known_small_case() {
     assert_eq!((got.households, got.households_visited, got.people, got.people_guided, got.visits), (2, 2, 3, 3, 2));
     assert_eq!((got.people_mastering_all, got.households_with_1_master, got.households_with_2_masters), (2, 1, 1));
     assert_eq!(got.topics[1], TopicFigure { topic: "vneid".into(), visits: 2, people: 3 });
-    assert_eq!(got.days, vec![DayFigure { day: day(2), visits: 2, households_visited: 2, people_guided: 3 }], "23:00 on 2/10 is still 2/10 in Vietnam");
+    assert_eq!(
+        got.days,
+        vec![DayFigure { day: day(2), visits: 2, households_visited: 2, people_guided: 3 }],
+        "23:00 on 2/10 is still 2/10 in Vietnam"
+    );
 }

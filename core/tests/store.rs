@@ -32,7 +32,7 @@ fn household_with_members_and_consent() {
     assert!(d.members.iter().all(|m| m.skills.len() == 5 && m.skills.iter().all(|s| s.level == SkillLevel::NotStarted)));
 
     // A person without consent is refused, and nothing is stored.
-    let before = dump(&f.store.path().to_path_buf());
+    let before = dump(f.store.path());
     let mut p = person("Lò Thị Hằng", Relation::Child, 2001);
     p.consent = None;
     assert_eq!(codes(f.store.add_person(h, &p).unwrap_err()), vec![("consent".into(), ProblemCode::ConsentMissing)]);
@@ -83,7 +83,12 @@ fn progress_only_moves_up_except_a_leaders_audited_correction() {
     let (h, people) = f.household("Số 7", "Hà Văn Tư", &[]);
     let p = people[0];
     f.store
-        .record_self_report(&NewSelfReport { person_id: p, skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(), channel: Channel::Web, reported_at: at(3, 19) })
+        .record_self_report(&NewSelfReport {
+            person_id: p,
+            skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(),
+            channel: Channel::Web,
+            reported_at: at(3, 19),
+        })
         .unwrap();
     assert_eq!(f.store.household_detail(h).unwrap().status, HouseholdStatus::GoalReached);
     // A later guidance session does not lower what the person reported.
@@ -95,7 +100,10 @@ fn progress_only_moves_up_except_a_leaders_audited_correction() {
     // A volunteer cannot correct; a leader can, with a reason.
     let e = f.store.correct_skill(p, "online_payment", SkillLevel::Guided, f.volunteer, "Chưa tự làm được").unwrap_err();
     assert_eq!(codes(e), vec![("leader_id".into(), ProblemCode::NotALeader)]);
-    assert_eq!(codes(f.store.correct_skill(p, "online_payment", SkillLevel::Guided, f.leader, "  ").unwrap_err())[0].1, ProblemCode::Required);
+    assert_eq!(
+        codes(f.store.correct_skill(p, "online_payment", SkillLevel::Guided, f.leader, "  ").unwrap_err())[0].1,
+        ProblemCode::Required
+    );
     f.store.correct_skill(p, "online_payment", SkillLevel::Guided, f.leader, "Kiểm tra lại: chưa tự chuyển khoản được").unwrap();
     let d = f.store.household_detail(h).unwrap();
     assert_eq!(d.status, HouseholdStatus::Visited, "the household no longer reaches the goal");
@@ -203,7 +211,10 @@ fn edits_send_only_changed_fields_with_their_base_version() {
     assert_eq!(d.household.phone.as_deref(), Some("0912345678"));
     assert_eq!(d.members[0].person.full_name, "Mè Văn Tiên");
     assert_eq!(f.store.search("tien", None, 10).unwrap().len(), 1, "search key follows the rename");
-    assert_eq!(codes(f.store.update_household(h, &HouseholdPatch { phone: Some(Some("123".into())), ..Default::default() }).unwrap_err())[0].1, ProblemCode::PhoneBadLength);
+    assert_eq!(
+        codes(f.store.update_household(h, &HouseholdPatch { phone: Some(Some("123".into())), ..Default::default() }).unwrap_err())[0].1,
+        ProblemCode::PhoneBadLength
+    );
     assert!(matches!(f.store.update_person(PersonId::new(), &PersonPatch::default()).unwrap_err(), CoreError::NotFound { .. }));
 }
 
@@ -279,7 +290,9 @@ fn a_database_from_a_newer_app_is_refused() {
         c.pragma_update(None, "user_version", schema::SCHEMA_VERSION + 1).unwrap();
     }
     match Store::open(&path, StoreOptions::default()) {
-        Err(CoreError::SchemaTooNew { found, supported }) => assert_eq!((found, supported), (schema::SCHEMA_VERSION + 1, schema::SCHEMA_VERSION)),
+        Err(CoreError::SchemaTooNew { found, supported }) => {
+            assert_eq!((found, supported), (schema::SCHEMA_VERSION + 1, schema::SCHEMA_VERSION))
+        }
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
 }
@@ -352,7 +365,11 @@ fn many_threads_saving_at_once_lose_nothing() {
                         team_id: team,
                         volunteer_id: volunteer,
                         occurred_at: at(1 + (t + i) % 9, 9),
-                        attendees: vec![Attendee { person_id: people[(t + i) as usize % 3], skills_guided: vec![ALL_SKILLS[i as usize % 5].into()], ..Default::default() }],
+                        attendees: vec![Attendee {
+                            person_id: people[(t + i) as usize % 3],
+                            skills_guided: vec![ALL_SKILLS[i as usize % 5].into()],
+                            ..Default::default()
+                        }],
                         topics: vec!["ecommerce".into()],
                         notes: format!("luồng {t} lần {i}"),
                         location: None,
@@ -374,4 +391,94 @@ fn many_threads_saving_at_once_lose_nothing() {
     let ops = store.pending_ops(10_000).unwrap();
     assert_eq!(ops.iter().filter(|o| o.entity == Entity::Visit).count(), 200);
     assert!(ops.windows(2).all(|w| w[0].seq + 1 == w[1].seq && w[0].hlc < w[1].hlc));
+}
+
+mod bad_input {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use proptest::prelude::*;
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof!["\\PC{0,30}", "[a-z_\\.]{0,20}", "[\\x00-\\x1f ]{0,5}", Just(String::new()), Just("online_payment".to_string())]
+    }
+
+    fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
+        prop_oneof![
+            (-8_000_000_000_000_000i64..8_000_000_000_000_000).prop_map(|ms| DateTime::from_timestamp_millis(ms).unwrap_or_default()),
+            (0i64..20 * 86_400_000).prop_map(|ms| at(1, 0) + chrono::Duration::milliseconds(ms)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever a buggy app or a hostile sync peer sends, the store answers with an
+        /// error or a saved record: never a panic, never a half-written record.
+        #[test]
+        fn random_visits_and_households_never_panic_or_half_write(
+            topics in proptest::collection::vec(any_text(), 0..3),
+            skills in proptest::collection::vec(any_text(), 0..3),
+            actions in proptest::collection::vec(any_text(), 0..2),
+            apps in proptest::collection::vec(any_text(), 0..2),
+            notes in any_text(),
+            place in any_text(),
+            group in any::<bool>(),
+            use_stranger in any::<bool>(),
+            unknown_person in any::<bool>(),
+            when in any_time(),
+            lat in -100.0f64..100.0,
+            name in any_text(),
+            phone in any_text(),
+            address in any_text(),
+            birth_year in -5000i32..5000,
+        ) {
+            let f = Fixture::new();
+            let (h, people) = f.household("Số 1", "Lò Văn Pánh", &["Lò Thị Xuân"]);
+            let (_, stranger) = f.household("Số 2", "Cầm Văn Sơn", &[]);
+            let path = f.store.path().to_path_buf();
+            let before = dump(&path);
+            let mut attendee = Attendee { person_id: people[0], skills_guided: skills, actions, apps_installed: apps };
+            if use_stranger { attendee.person_id = stranger[0]; }
+            if unknown_person { attendee.person_id = PersonId::new(); }
+            let v = NewVisit {
+                place: if group { VisitPlace::Group { place } } else { VisitPlace::Household { household_id: h } },
+                campaign_id: Some(f.campaign),
+                team_id: f.team,
+                volunteer_id: f.volunteer,
+                occurred_at: when,
+                attendees: vec![attendee],
+                topics,
+                notes,
+                location: Some(CoarseLocation { lat, lon: 105.0 }),
+                supersedes: None,
+            };
+            match f.store.record_visit(&v) {
+                Ok(saved) => {
+                    // Whatever was accepted reads back whole.
+                    let got = f.store.visit(saved.id).unwrap();
+                    prop_assert_eq!(got.occurred_at, v.occurred_at);
+                    f.store.household_detail(h).unwrap();
+                }
+                Err(CoreError::Invalid(ps)) => {
+                    prop_assert!(ps.has_errors());
+                    prop_assert!(ps.errors().all(|p| !p.message_vi.is_empty() && !p.message_en.is_empty() && !p.field.is_empty()));
+                    prop_assert_eq!(dump(&path), before.clone());
+                }
+                Err(other) => prop_assert!(false, "unexpected error {}", other),
+            }
+
+            let before = dump(&path);
+            let mut head = person(&name, Relation::Head, birth_year);
+            head.phone = Some(phone);
+            let nh = NewHousehold { village_id: f.village, address, head, phone: None, location: None, indicators: HouseholdIndicators::default() };
+            match f.store.add_household(&nh) {
+                Ok(saved) => { f.store.household_detail(saved.id).unwrap(); }
+                Err(CoreError::Invalid(ps)) => {
+                    prop_assert!(ps.has_errors());
+                    prop_assert_eq!(dump(&path), before);
+                }
+                Err(other) => prop_assert!(false, "unexpected error {}", other),
+            }
+        }
+    }
 }

@@ -24,22 +24,20 @@ impl Checkpointer {
         let (tx, rx) = mpsc::sync_channel::<()>(1);
         let handle = std::thread::Builder::new()
             .name("tungnha-checkpoint".into())
-            .spawn(move || loop {
-                match rx.recv() {
-                    Ok(()) => {}
-                    Err(_) => break,
-                }
-                // Let the burst settle; a closed channel still gets its checkpoint.
-                let closed = loop {
-                    match rx.recv_timeout(SETTLE) {
-                        Ok(()) => continue,
-                        Err(RecvTimeoutError::Timeout) => break false,
-                        Err(RecvTimeoutError::Disconnected) => break true,
+            .spawn(move || {
+                while rx.recv().is_ok() {
+                    // Let the burst settle; a closed channel still gets its checkpoint.
+                    let closed = loop {
+                        match rx.recv_timeout(SETTLE) {
+                            Ok(()) => continue,
+                            Err(RecvTimeoutError::Timeout) => break false,
+                            Err(RecvTimeoutError::Disconnected) => break true,
+                        }
+                    };
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    if closed {
+                        break;
                     }
-                };
-                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                if closed {
-                    break;
                 }
             })
             .ok();

@@ -15,9 +15,9 @@
 mod checkpoint;
 pub mod outbox;
 mod read;
+pub mod schema;
 mod setup;
 mod write;
-pub mod schema;
 
 pub use read::{HouseholdDetail, MemberDetail, SearchHit, TodaysWork};
 pub use write::{HouseholdPatch, PersonPatch, Saved};
@@ -240,7 +240,9 @@ impl WriteTx<'_> {
     fn finish(self) -> CoreResult<()> {
         if self.ops > 0 {
             let last = self.hlc.last().map(|h| h.to_string());
-            self.tx.prepare_cached("UPDATE device SET hlc_last = ?1, next_seq = ?2 WHERE id = 1")?.execute(rusqlite::params![last, *self.next_seq])?;
+            self.tx
+                .prepare_cached("UPDATE device SET hlc_last = ?1, next_seq = ?2 WHERE id = 1")?
+                .execute(rusqlite::params![last, *self.next_seq])?;
         }
         self.tx.commit().map_err(CoreError::from)
     }

@@ -64,7 +64,14 @@ pub struct Op {
 impl WriteTx<'_> {
     /// Queue an operation for the change this transaction makes. Returns its HLC, which
     /// becomes the record's version.
-    pub fn emit<T: Serialize>(&mut self, entity: Entity, entity_id: &str, kind: OpKind, base_version: Option<Hlc>, fields: &T) -> CoreResult<Hlc> {
+    pub fn emit<T: Serialize>(
+        &mut self,
+        entity: Entity,
+        entity_id: &str,
+        kind: OpKind,
+        base_version: Option<Hlc>,
+        fields: &T,
+    ) -> CoreResult<Hlc> {
         let hlc = self.tick();
         let payload = serde_json::to_string(fields)?;
         let op_id = OpId::new();

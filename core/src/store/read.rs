@@ -153,12 +153,12 @@ pub(crate) fn load_visits(c: &Connection, where_clause: &str, param: &dyn rusqli
         .collect::<Result<_, _>>()?;
     let mut topics = c.prepare_cached("SELECT topic FROM visit_topics WHERE visit_id = ?1 ORDER BY topic")?;
     let mut attendees = c.prepare_cached("SELECT person_id FROM visit_attendees WHERE visit_id = ?1 ORDER BY person_id")?;
-    let mut outcomes = c.prepare_cached("SELECT person_id, kind, code FROM visit_outcomes WHERE visit_id = ?1 ORDER BY person_id, kind, code")?;
+    let mut outcomes =
+        c.prepare_cached("SELECT person_id, kind, code FROM visit_outcomes WHERE visit_id = ?1 ORDER BY person_id, kind, code")?;
     for v in &mut visits {
         v.topics = topics.query_map([v.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        let mut by_person: Vec<Attendee> = attendees
-            .query_map([v.id], |r| Ok(Attendee { person_id: r.get(0)?, ..Default::default() }))?
-            .collect::<Result<_, _>>()?;
+        let mut by_person: Vec<Attendee> =
+            attendees.query_map([v.id], |r| Ok(Attendee { person_id: r.get(0)?, ..Default::default() }))?.collect::<Result<_, _>>()?;
         let index: HashMap<PersonId, usize> = by_person.iter().enumerate().map(|(i, a)| (a.person_id, i)).collect();
         let rows = outcomes.query_map([v.id], |r| Ok((r.get::<_, PersonId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
@@ -272,9 +272,13 @@ impl Store {
             )?;
             // LIKE on the first term is a coarse filter; `matches` checks every term.
             let candidates: Vec<(HouseholdId, String, String, String, String)> = st
-                .query_map(params![first, village, limit.saturating_mul(4)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .query_map(params![first, village, limit.saturating_mul(4)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
                 .collect::<Result<_, _>>()?;
-            let mut person_st = c.prepare_cached("SELECT id, full_name, search_key FROM persons WHERE household_id = ?1 AND deleted = 0 ORDER BY full_name")?;
+            let mut person_st = c.prepare_cached(
+                "SELECT id, full_name, search_key FROM persons WHERE household_id = ?1 AND deleted = 0 ORDER BY full_name",
+            )?;
             let mut hits = Vec::new();
             for (household_id, address, village_name, head_name, key) in candidates {
                 if !search::matches(&key, &terms) {

@@ -30,7 +30,10 @@ impl Store {
         }
         let village = Village { id: VillageId::new(), commune_key: commune_key.to_owned(), name };
         self.write(|w| {
-            w.tx.execute("INSERT INTO villages (id, commune_key, name) VALUES (?1, ?2, ?3)", params![village.id, village.commune_key, village.name])?;
+            w.tx.execute(
+                "INSERT INTO villages (id, commune_key, name) VALUES (?1, ?2, ?3)",
+                params![village.id, village.commune_key, village.name],
+            )?;
             w.emit(Entity::Village, &village.id.to_string(), OpKind::Create, None, &village)?;
             Ok(village.id)
         })
@@ -178,8 +181,17 @@ impl Store {
         }
         let code = format!("{}{slug}", catalog::LOCAL_TOPIC_PREFIX);
         self.write(|w| {
-            w.tx.execute("INSERT OR REPLACE INTO local_topics (code, name_vi, name_en) VALUES (?1, ?2, ?3)", params![code, name_vi, name_en])?;
-            w.emit(Entity::LocalTopic, &code, OpKind::Create, None, &serde_json::json!({ "code": code, "name_vi": name_vi, "name_en": name_en }))?;
+            w.tx.execute(
+                "INSERT OR REPLACE INTO local_topics (code, name_vi, name_en) VALUES (?1, ?2, ?3)",
+                params![code, name_vi, name_en],
+            )?;
+            w.emit(
+                Entity::LocalTopic,
+                &code,
+                OpKind::Create,
+                None,
+                &serde_json::json!({ "code": code, "name_vi": name_vi, "name_en": name_en }),
+            )?;
             Ok(code.clone())
         })
     }
@@ -227,7 +239,8 @@ pub(super) fn load_campaign(c: &rusqlite::Connection, id: CampaignId) -> CoreRes
 
 /// The role of a member, if known on this device.
 pub(super) fn member_can_verify(c: &rusqlite::Connection, member: MemberId) -> CoreResult<bool> {
-    let role: Option<String> = c.prepare_cached("SELECT role FROM team_members WHERE id = ?1")?.query_row([member], |r| r.get(0)).optional()?;
+    let role: Option<String> =
+        c.prepare_cached("SELECT role FROM team_members WHERE id = ?1")?.query_row([member], |r| r.get(0)).optional()?;
     Ok(match role {
         Some(r) => json_col::<crate::model::Role>(&r)?.can_verify,
         None => false,

@@ -127,7 +127,9 @@ impl Store {
         let Some(p) = clean else { return Err(CoreError::Invalid(problems)) };
         let warnings = problems.warnings();
         self.write(|w| {
-            let exists: bool = w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?.query_row([household_id], |r| r.get(0))?;
+            let exists: bool =
+                w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?
+                    .query_row([household_id], |r| r.get(0))?;
             if !exists {
                 return Err(not_found("household", household_id));
             }
@@ -258,14 +260,21 @@ impl Store {
             let known = person_household(&w.tx, r.person_id)?.is_some();
             let (clean, problems) = validate::self_report(r, known, now);
             let Some(r) = clean else { return Err(CoreError::Invalid(problems)) };
-            let report = SelfReport { id: SelfReportId::new(), person_id: r.person_id, skills: r.skills, channel: r.channel, reported_at: r.reported_at };
-            w.tx.prepare_cached("INSERT INTO self_reports (id, person_id, skills, channel, reported_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
-                report.id,
-                report.person_id,
-                report.skills.join(","),
-                enum_text(report.channel),
-                ts(report.reported_at)
-            ])?;
+            let report = SelfReport {
+                id: SelfReportId::new(),
+                person_id: r.person_id,
+                skills: r.skills,
+                channel: r.channel,
+                reported_at: r.reported_at,
+            };
+            w.tx.prepare_cached("INSERT INTO self_reports (id, person_id, skills, channel, reported_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                .execute(params![
+                    report.id,
+                    report.person_id,
+                    report.skills.join(","),
+                    enum_text(report.channel),
+                    ts(report.reported_at)
+                ])?;
             for s in &report.skills {
                 raise_skill(&w.tx, report.person_id, s, SkillLevel::SelfReported, report.reported_at)?;
             }
@@ -289,7 +298,14 @@ impl Store {
     }
 
     /// The only way a level goes down: a leader's correction, with a reason, kept for audit.
-    pub fn correct_skill(&self, person: PersonId, skill: &str, to_level: SkillLevel, leader: MemberId, reason: &str) -> CoreResult<CorrectionId> {
+    pub fn correct_skill(
+        &self,
+        person: PersonId,
+        skill: &str,
+        to_level: SkillLevel,
+        leader: MemberId,
+        reason: &str,
+    ) -> CoreResult<CorrectionId> {
         let reason = validate::correction_reason(reason).map_err(invalid)?;
         self.write(|w| {
             check_leader_and_skill(&w.tx, person, skill, leader)?;
@@ -372,7 +388,8 @@ fn refresh_household_search(tx: &Transaction<'_>, household: HouseholdId) -> Cor
 }
 
 fn version_of(tx: &Transaction<'_>, table: &str, id: &str) -> CoreResult<Option<Hlc>> {
-    let v: Option<String> = tx.query_row(&format!("SELECT version FROM {table} WHERE id = ?1 AND deleted = 0"), [id], |r| r.get(0)).optional()?;
+    let v: Option<String> =
+        tx.query_row(&format!("SELECT version FROM {table} WHERE id = ?1 AND deleted = 0"), [id], |r| r.get(0)).optional()?;
     Ok(v.and_then(|s| s.parse().ok()))
 }
 
@@ -386,7 +403,12 @@ fn check_leader_and_skill(tx: &Transaction<'_>, person: PersonId, skill: &str, l
         ps.push(Problem::error("person_id", ProblemCode::UnknownPerson, "Không tìm thấy người này", "Person not found"));
     }
     if catalog::skill(skill).is_none() {
-        ps.push(Problem::error("skill", ProblemCode::UnknownSkill, format!("Kỹ năng \"{skill}\" không có trong danh mục"), format!("Skill \"{skill}\" is not in the catalog")));
+        ps.push(Problem::error(
+            "skill",
+            ProblemCode::UnknownSkill,
+            format!("Kỹ năng \"{skill}\" không có trong danh mục"),
+            format!("Skill \"{skill}\" is not in the catalog"),
+        ));
     }
     if !setup::member_can_verify(tx, leader)? {
         ps.push(Problem::error(
@@ -411,7 +433,9 @@ fn visit_context(tx: &Transaction<'_>, v: &NewVisit) -> CoreResult<VisitContext>
         }
     }
     if let VisitPlace::Household { household_id } = &v.place {
-        ctx.household_exists = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?.query_row([household_id], |r| r.get(0))?;
+        ctx.household_exists = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?
+            .query_row([household_id], |r| r.get(0))?;
     }
     ctx.team_exists = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM teams WHERE id = ?1)")?.query_row([v.team_id], |r| r.get(0))?;
     if let Some(c) = v.campaign_id {
@@ -424,7 +448,8 @@ fn visit_context(tx: &Transaction<'_>, v: &NewVisit) -> CoreResult<VisitContext>
     }
     if let Some(old) = v.supersedes {
         ctx.supersedes_exists = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM visits WHERE id = ?1)")?.query_row([old], |r| r.get(0))?;
-        ctx.supersedes_already_superseded_by = tx.prepare_cached("SELECT id FROM visits WHERE supersedes = ?1")?.query_row([old], |r| r.get(0)).optional()?;
+        ctx.supersedes_already_superseded_by =
+            tx.prepare_cached("SELECT id FROM visits WHERE supersedes = ?1")?.query_row([old], |r| r.get(0)).optional()?;
     }
     Ok(ctx)
 }

@@ -20,8 +20,12 @@ use std::collections::{HashMap, HashSet};
 pub const FUTURE_TOLERANCE: Duration = Duration::minutes(15);
 /// Oldest plausible birth year.
 pub const MIN_BIRTH_YEAR: i32 = 1900;
-/// Times before this are certainly a phone clock reset, not a real visit.
+/// Times before this year are probably a wrong phone clock: saved, with a warning.
 pub const EARLIEST_PLAUSIBLE_YEAR: i32 = 2020;
+/// Times before this year are certainly a reset phone clock (1970, 1900...): refused.
+/// The apps default to the store's server-corrected "now", so a volunteer never meets
+/// this unless they type a date by hand.
+pub const EARLIEST_POSSIBLE_YEAR: i32 = 2000;
 
 fn time_not_future(ps: &mut Problems, field: &str, t: DateTime<Utc>, now: DateTime<Utc>) {
     if t > now + FUTURE_TOLERANCE {
@@ -30,6 +34,13 @@ fn time_not_future(ps: &mut Problems, field: &str, t: DateTime<Utc>, now: DateTi
             ProblemCode::TimeInFuture,
             "Thời gian ở tương lai; hãy kiểm tra đồng hồ điện thoại",
             "The time is in the future; check the phone's clock",
+        ));
+    } else if t.year() < EARLIEST_POSSIBLE_YEAR {
+        ps.push(Problem::error(
+            field,
+            ProblemCode::TimeImplausiblyOld,
+            format!("Thời gian trước năm {EARLIEST_POSSIBLE_YEAR} là không thể; hãy kiểm tra đồng hồ điện thoại"),
+            format!("A time before {EARLIEST_POSSIBLE_YEAR} is impossible; check the phone's clock"),
         ));
     } else if t.year() < EARLIEST_PLAUSIBLE_YEAR {
         ps.push(Problem::warning(
@@ -182,13 +193,18 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
     let place = match &v.place {
         VisitPlace::Household { household_id } => {
             if !ctx.household_exists {
-                ps.push(Problem::error("place.household_id", ProblemCode::UnknownHousehold, "Không tìm thấy hộ gia đình", "Household not found"));
+                ps.push(Problem::error(
+                    "place.household_id",
+                    ProblemCode::UnknownHousehold,
+                    "Không tìm thấy hộ gia đình",
+                    "Household not found",
+                ));
             }
             VisitPlace::Household { household_id: *household_id }
         }
-        VisitPlace::Group { place } => VisitPlace::Group {
-            place: collect(&mut ps, text::line("place.place", place, text::ADDRESS_MAX_CHARS)).unwrap_or_default(),
-        },
+        VisitPlace::Group { place } => {
+            VisitPlace::Group { place: collect(&mut ps, text::line("place.place", place, text::ADDRESS_MAX_CHARS)).unwrap_or_default() }
+        }
     };
     if !ctx.team_exists {
         ps.push(Problem::error("team_id", ProblemCode::UnknownTeam, "Không tìm thấy tổ", "Team not found"));
@@ -208,7 +224,12 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
     }
     if v.supersedes.is_some() {
         if !ctx.supersedes_exists {
-            ps.push(Problem::error("supersedes", ProblemCode::UnknownVisit, "Không tìm thấy lượt hướng dẫn cần sửa", "The visit to correct was not found"));
+            ps.push(Problem::error(
+                "supersedes",
+                ProblemCode::UnknownVisit,
+                "Không tìm thấy lượt hướng dẫn cần sửa",
+                "The visit to correct was not found",
+            ));
         } else if let Some(by) = ctx.supersedes_already_superseded_by {
             ps.push(Problem::error(
                 "supersedes",
@@ -218,23 +239,39 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
             ));
         }
     }
-    let topics = codes(&mut ps, "topics", &v.topics, |c| catalog::topic(c).is_some() || ctx.local_topics.contains(c), ProblemCode::UnknownTopic);
+    let topics =
+        codes(&mut ps, "topics", &v.topics, |c| catalog::topic(c).is_some() || ctx.local_topics.contains(c), ProblemCode::UnknownTopic);
     if v.topics.is_empty() {
         ps.push(Problem::error("topics", ProblemCode::NoTopics, "Chọn ít nhất một nội dung hướng dẫn", "Choose at least one topic"));
     }
     if v.attendees.is_empty() {
-        ps.push(Problem::error("attendees", ProblemCode::NoAttendees, "Chọn ít nhất một người được hướng dẫn", "Choose at least one person guided"));
+        ps.push(Problem::error(
+            "attendees",
+            ProblemCode::NoAttendees,
+            "Chọn ít nhất một người được hướng dẫn",
+            "Choose at least one person guided",
+        ));
     }
     let mut seen = HashSet::new();
     let mut attendees = Vec::with_capacity(v.attendees.len());
     for (i, a) in v.attendees.iter().enumerate() {
         let f = format!("attendees[{i}]");
         if !seen.insert(a.person_id) {
-            ps.push(Problem::error(format!("{f}.person_id"), ProblemCode::DuplicateEntry, "Người này đã có trong danh sách", "This person is listed twice"));
+            ps.push(Problem::error(
+                format!("{f}.person_id"),
+                ProblemCode::DuplicateEntry,
+                "Người này đã có trong danh sách",
+                "This person is listed twice",
+            ));
             continue;
         }
         match ctx.person_households.get(&a.person_id) {
-            None => ps.push(Problem::error(format!("{f}.person_id"), ProblemCode::UnknownPerson, "Không tìm thấy người này", "Person not found")),
+            None => ps.push(Problem::error(
+                format!("{f}.person_id"),
+                ProblemCode::UnknownPerson,
+                "Không tìm thấy người này",
+                "Person not found",
+            )),
             Some(hh) => {
                 if let VisitPlace::Household { household_id } = &v.place {
                     if hh != household_id {
@@ -248,7 +285,8 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
                 }
             }
         }
-        let skills_guided = codes(&mut ps, &format!("{f}.skills_guided"), &a.skills_guided, |c| catalog::skill(c).is_some(), ProblemCode::UnknownSkill);
+        let skills_guided =
+            codes(&mut ps, &format!("{f}.skills_guided"), &a.skills_guided, |c| catalog::skill(c).is_some(), ProblemCode::UnknownSkill);
         let actions = codes(&mut ps, &format!("{f}.actions"), &a.actions, |c| catalog::action(c).is_some(), ProblemCode::UnknownAction);
         let mut apps_installed = Vec::new();
         for (j, app) in a.apps_installed.iter().enumerate() {
@@ -300,7 +338,12 @@ pub fn campaign(c: &NewCampaign) -> (Option<NewCampaign>, Problems) {
     let name = collect(&mut ps, text::line("name", &c.name, text::ADDRESS_MAX_CHARS));
     let team_label = collect(&mut ps, text::line("team_label", &c.team_label, text::NAME_MAX_CHARS));
     if c.ends_on < c.starts_on {
-        ps.push(Problem::error("ends_on", ProblemCode::BadDateRange, "Ngày kết thúc trước ngày bắt đầu", "The end date is before the start date"));
+        ps.push(Problem::error(
+            "ends_on",
+            ProblemCode::BadDateRange,
+            "Ngày kết thúc trước ngày bắt đầu",
+            "The end date is before the start date",
+        ));
     }
     for (i, d) in c.deadlines.iter().enumerate() {
         collect(&mut ps, text::line(&format!("deadlines[{i}].label"), &d.label, text::ADDRESS_MAX_CHARS));

@@ -91,7 +91,11 @@ fn visit_rules() {
         team_id: TeamId::new(),
         volunteer_id: MemberId::new(),
         occurred_at: now(),
-        attendees: vec![Attendee { person_id: p1, skills_guided: vec!["online_payment".into(), "online_payment".into()], ..Default::default() }],
+        attendees: vec![Attendee {
+            person_id: p1,
+            skills_guided: vec!["online_payment".into(), "online_payment".into()],
+            ..Default::default()
+        }],
         topics: vec!["vneid".into()],
         notes: String::new(),
         location: None,

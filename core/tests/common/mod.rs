@@ -26,7 +26,12 @@ pub fn commune_key() -> String {
 }
 
 pub fn consent(name: &str) -> Option<Consent> {
-    Some(Consent { given_by: name.into(), given_at: at(1, 8), purpose: "Hướng dẫn kỹ năng số và báo cáo kết quả".into(), recorded_by: None })
+    Some(Consent {
+        given_by: name.into(),
+        given_at: at(1, 8),
+        purpose: "Hướng dẫn kỹ năng số và báo cáo kết quả".into(),
+        recorded_by: None,
+    })
 }
 
 pub fn person(name: &str, relation: Relation, birth_year: i32) -> NewPerson {
@@ -71,7 +76,8 @@ impl Fixture {
         let leader = member("Lò Văn Thắng", "leader", true, Organisation::YouthUnion);
         let volunteer = member("Quàng Thị Hoa", "member", false, Organisation::WomensUnion);
         let (leader_id, volunteer_id) = (leader.id, volunteer.id);
-        let team = store.add_team(&NewTeam { commune_key: commune, name: "Tổ CNSCĐ bản Mòng".into(), members: vec![leader, volunteer] }).unwrap();
+        let team =
+            store.add_team(&NewTeam { commune_key: commune, name: "Tổ CNSCĐ bản Mòng".into(), members: vec![leader, volunteer] }).unwrap();
         store.assign(team, None, AssignmentTarget::Village(village)).unwrap();
         let campaign = store
             .add_campaign(&NewCampaign {

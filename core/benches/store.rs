@@ -1,0 +1,706 @@
+//! Store benchmarks, each measured against a minimal floor in the same process.
+//!
+//! The machines that run these are shared and noisy, so absolute times mean little.
+//! Each benchmark therefore times our code *and* a hand-written baseline doing the same
+//! database work, and prints the ratio:
+//!
+//! ```text
+//! RATIO record_visit/baseline = 1.23 (target <= 1.5)
+//! ```
+//!
+//! The ratio comes from our own interleaved measurement (alternating batches of ours and
+//! of the baseline, median per-op time of each), run after criterion's own report of
+//! both. Nothing asserts on time.
+//!
+//! - `record_visit`: [`Store::record_visit`] (validate, store, derived status, outbox)
+//!   vs. the same rows written with `prepare_cached` statements in one transaction, on a
+//!   separate SQLite file with the same schema and durability pragmas.
+//! - `assignment_households`: [`Store::assignment_households`] for 300 households vs. a
+//!   bare `SELECT id, village_id, address, head_name FROM households WHERE village_id = ?`
+//!   of the same rows on the same file.
+//!
+//! `cargo bench -p tungnha-core --bench store -- --test` (or `cargo test --benches`) runs
+//! everything once with tiny iteration counts, as a smoke test.
+
+use chrono::{DateTime, Duration as TimeDelta, NaiveDate, TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode};
+use rand::rngs::SmallRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rusqlite::{params, Connection};
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use tungnha_core::catalog;
+use tungnha_core::clock::FixedClock;
+use tungnha_core::hlc::Hlc;
+use tungnha_core::ids::{CampaignId, DeviceId, HouseholdId, MemberId, OpId, PersonId, TeamId, VillageId, VisitId};
+use tungnha_core::model::{
+    AssignmentTarget, Attendee, Channel, Consent, HouseholdIndicators, HouseholdStatus, NewCampaign, NewHousehold, NewPerson,
+    NewSelfReport, NewTeam, NewVisit, Organisation, Relation, Role, Sex, SkillLevel, Targets, TeamMember, Training, VisitPlace,
+};
+use tungnha_core::store::{ts_text, StoreOptions};
+use tungnha_core::units::{self, UnitLevel};
+use tungnha_core::Store;
+
+const HOUSEHOLDS: usize = 300;
+const TARGET_RATIO: f64 = 1.5;
+
+// ---------------------------------------------------------------------------------------
+// Run mode
+
+/// How much to measure: `cargo bench` measures properly; `--test` (and `cargo test
+/// --benches`, which passes no `--bench`) only checks that everything runs.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    quick: bool,
+    /// Interleaved rounds (each: one batch of ours, one of the baseline).
+    rounds: usize,
+    /// Pause before each timed batch so the store's background checkpointer (which fires
+    /// 200 ms after the last write) does not run inside the other side's batch.
+    settle: Duration,
+}
+
+impl Plan {
+    fn from_args() -> Self {
+        let args: Vec<String> = std::env::args().collect();
+        let quick = args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench");
+        if quick {
+            Self { quick, rounds: 3, settle: Duration::ZERO }
+        } else {
+            Self { quick, rounds: 15, settle: Duration::from_millis(250) }
+        }
+    }
+
+    /// Operations per timed batch in the interleaved measurement.
+    fn batch(&self, full: usize) -> usize {
+        if self.quick {
+            3
+        } else {
+            full
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The world: one commune, one village, one team, one campaign, 300 households
+
+/// 10:00 on 2024-10-05 in Vietnam: inside the campaign 01/10–10/10.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 10, 5, 3, 0, 0).single().expect("valid time")
+}
+
+/// 08:00 on 2024-10-01 in Vietnam: the campaign launch.
+fn launch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 10, 1, 1, 0, 0).single().expect("valid time")
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// A commune of Sơn La valid in the 2025 structure (Xã Thuận Châu if present).
+fn commune_key() -> String {
+    let tree = units::official();
+    let on = date(2025, 10, 1);
+    let province = tree.provinces_on(on).into_iter().find(|p| p.name == "Tỉnh Sơn La").expect("Sơn La in the 2025 list");
+    let communes: Vec<_> = tree.children(&province.key).into_iter().filter(|c| c.level == UnitLevel::Commune && c.is_valid_on(on)).collect();
+    communes.iter().find(|c| c.name == "Xã Thuận Châu").or_else(|| communes.first()).map(|c| c.key.clone()).expect("a commune of Sơn La")
+}
+
+const FAMILY: [&str; 20] = [
+    "Lò", "Cầm", "Quàng", "Lường", "Tòng", "Vì", "Hà", "Điêu", "Lù", "Sồng", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi",
+    "Đỗ", "Giàng",
+];
+const MALE: [&str; 20] = [
+    "Thắng", "Hùng", "Dũng", "Tuấn", "Minh", "Khánh", "Phong", "Sơn", "Hải", "Quân", "Thành", "Chiến", "Pằng", "Xuân", "Bình", "Tiến",
+    "Lâm", "Duy", "Đức", "Cường",
+];
+const FEMALE: [&str; 20] = [
+    "Lan", "Hoa", "Hương", "Mai", "Thu", "Ngọc", "Hằng", "Xuân", "Phượng", "Nguyệt", "Thủy", "Hiền", "Ánh", "Liên", "Bích", "Ơn", "Diệu",
+    "Loan", "Yến", "Vân",
+];
+const MOBILE: [&str; 6] = ["097", "098", "086", "091", "094", "033"];
+
+fn pick<'a>(rng: &mut SmallRng, list: &[&'a str]) -> &'a str {
+    list.choose(rng).copied().expect("non-empty list")
+}
+
+fn mobile(rng: &mut SmallRng) -> String {
+    format!("{}{:07}", pick(rng, &MOBILE), rng.random_range(0..10_000_000u32))
+}
+
+fn person(rng: &mut SmallRng, family: &str, male: bool, relation: Relation, born: i32, consent_by: &str) -> NewPerson {
+    let full_name = if male {
+        format!("{family} Văn {}", pick(rng, &MALE))
+    } else {
+        format!("{family} Thị {}", pick(rng, &FEMALE))
+    };
+    let phone = (born < 2005 && rng.random_bool(0.5)).then(|| mobile(rng));
+    NewPerson {
+        full_name: full_name.clone(),
+        birth_year: Some(born),
+        sex: Some(if male { Sex::Male } else { Sex::Female }),
+        relation,
+        phone,
+        consent: Some(Consent {
+            given_by: if consent_by.is_empty() { full_name } else { consent_by.to_owned() },
+            given_at: now() - TimeDelta::days(20),
+            purpose: "Hướng dẫn kỹ năng số, báo cáo kết quả".to_owned(),
+            recorded_by: None,
+        }),
+    }
+}
+
+/// Ids of what [`build_world`] made.
+#[derive(Debug, Clone)]
+struct World {
+    village: VillageId,
+    team: TeamId,
+    volunteer: MemberId,
+    campaign: CampaignId,
+    /// Each household with its members (head first).
+    households: Vec<(HouseholdId, Vec<PersonId>)>,
+}
+
+fn open_store(path: &Path) -> Store {
+    Store::open(path, StoreOptions { clock: Arc::new(FixedClock(now())), household_goal: 1 }).expect("open store")
+}
+
+/// Make the commune's setup and 300 households of 3–4 members. The same seed makes the
+/// same households (names, sizes) in every store; only the ids differ.
+fn build_world(store: &Store, seed: u64) -> World {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let commune = commune_key();
+    let village = store.add_village(&commune, "Bản Nà Sài").expect("add village");
+    let leader = TeamMember {
+        id: MemberId::new(),
+        full_name: "Lò Văn Thắng".to_owned(),
+        phone: Some("0912345678".to_owned()),
+        organisation: Organisation::CommuneOfficial,
+        role: Role { code: "to_truong".to_owned(), name_vi: "Tổ trưởng".to_owned(), can_verify: true },
+        trainings: vec![Training { course: "Phổ cập kỹ năng số cộng đồng".to_owned(), completed_on: date(2024, 9, 20) }],
+    };
+    let volunteer = TeamMember {
+        id: MemberId::new(),
+        full_name: "Cầm Thị Ngọc".to_owned(),
+        phone: Some("0987654321".to_owned()),
+        organisation: Organisation::YouthUnion,
+        role: Role { code: "thanh_vien".to_owned(), name_vi: "Thành viên".to_owned(), can_verify: false },
+        trainings: vec![],
+    };
+    let volunteer_id = volunteer.id;
+    let team = store
+        .add_team(&NewTeam { commune_key: commune, name: "Tổ công nghệ số cộng đồng bản Nà Sài".to_owned(), members: vec![leader, volunteer] })
+        .expect("add team");
+    let campaign = store
+        .add_campaign(&NewCampaign {
+            name: "Đợt cao điểm 10 ngày phổ cập kỹ năng số".to_owned(),
+            starts_on: date(2024, 10, 1),
+            ends_on: date(2024, 10, 10),
+            launch_at: Some(launch()),
+            targets: Targets { masters_per_household: 1, households_to_visit: None, people_to_guide: None },
+            deadlines: vec![],
+            team_label: "Tổ công nghệ số cộng đồng".to_owned(),
+        })
+        .expect("add campaign");
+    store.assign(team, None, AssignmentTarget::Village(village)).expect("assign village");
+
+    let mut households = Vec::with_capacity(HOUSEHOLDS);
+    for i in 0..HOUSEHOLDS {
+        let family = pick(&mut rng, &FAMILY);
+        let head_born = rng.random_range(1955..1995);
+        let head = person(&mut rng, family, true, Relation::Head, head_born, "");
+        let head_name = head.full_name.clone();
+        let saved = store
+            .add_household(&NewHousehold {
+                village_id: village,
+                address: format!("Số nhà {}, tổ {}, bản Nà Sài", i + 1, i / 30 + 1),
+                head,
+                phone: rng.random_bool(0.6).then(|| mobile(&mut rng)),
+                location: None,
+                indicators: HouseholdIndicators {
+                    has_smartphone: Some(rng.random_bool(0.7)),
+                    has_broadband: Some(rng.random_bool(0.3)),
+                    has_epayment_adult: None,
+                    uses_internet: Some(rng.random_bool(0.6)),
+                },
+            })
+            .expect("add household");
+        let head_id = store.household_detail(saved.id).expect("household detail").household.head_id;
+        let mut members = vec![head_id];
+        let spouse_family = pick(&mut rng, &FAMILY);
+        let spouse_born = head_born + rng.random_range(-3..6);
+        let spouse = person(&mut rng, spouse_family, false, Relation::Spouse, spouse_born, "");
+        members.push(store.add_person(saved.id, &spouse).expect("add spouse").id);
+        let children = rng.random_range(1..=2);
+        for _ in 0..children {
+            let born = (head_born + rng.random_range(20..32)).min(2020);
+            let child = person(&mut rng, family, rng.random_bool(0.5), Relation::Child, born, &head_name);
+            members.push(store.add_person(saved.id, &child).expect("add child").id);
+        }
+        households.push((saved.id, members));
+    }
+    World { village, team, volunteer: volunteer_id, campaign, households }
+}
+
+// ---------------------------------------------------------------------------------------
+// Visits
+
+/// A visit independent of any store's ids, so ours and the baseline do the same work.
+#[derive(Debug, Clone)]
+struct VisitSpec {
+    household: usize,
+    /// Member index, skills guided, and an optional action.
+    attendees: Vec<(usize, Vec<&'static str>, Option<&'static str>)>,
+    topics: Vec<&'static str>,
+    occurred_at: DateTime<Utc>,
+}
+
+/// A household visit: 1–3 attendees, 2 topics, 1–2 skills guided each, sometimes an
+/// action, some time between the launch and now.
+fn visit_spec(rng: &mut SmallRng, world: &World, household: usize) -> VisitSpec {
+    let members = world.households[household].1.len();
+    let count = rng.random_range(1..=3usize.min(members));
+    let chosen = rand::seq::index::sample(rng, members, count).into_vec();
+    let skills: Vec<&'static str> = catalog::SKILLS.iter().map(|s| s.code).collect();
+    let attendees = chosen
+        .into_iter()
+        .map(|m| {
+            let n = rng.random_range(1..=2);
+            let guided = skills.choose_multiple(rng, n).copied().collect();
+            let action = rng.random_bool(0.3).then(|| catalog::ACTIONS.choose(rng).map(|a| a.code).expect("actions"));
+            (m, guided, action)
+        })
+        .collect();
+    let topics = catalog::TOPICS[..6].choose_multiple(rng, 2).map(|t| t.code).collect();
+    let span = (now() - launch()).num_seconds();
+    let occurred_at = launch() + TimeDelta::seconds(rng.random_range(0..span));
+    VisitSpec { household, attendees, topics, occurred_at }
+}
+
+fn new_visit(world: &World, s: &VisitSpec) -> NewVisit {
+    let (household, members) = &world.households[s.household];
+    NewVisit {
+        place: VisitPlace::Household { household_id: *household },
+        campaign_id: Some(world.campaign),
+        team_id: world.team,
+        volunteer_id: world.volunteer,
+        occurred_at: s.occurred_at,
+        attendees: s
+            .attendees
+            .iter()
+            .map(|(m, guided, action)| Attendee {
+                person_id: members[*m],
+                skills_guided: guided.iter().map(|g| (*g).to_owned()).collect(),
+                actions: action.iter().map(|a| (*a).to_owned()).collect(),
+                apps_installed: vec![],
+            })
+            .collect(),
+        topics: s.topics.iter().map(|t| (*t).to_owned()).collect(),
+        notes: "Hướng dẫn cài VNeID và thanh toán qua ứng dụng ngân hàng".to_owned(),
+        location: None,
+        supersedes: None,
+    }
+}
+
+/// The floor: the same rows [`Store::record_visit`] writes for a household visit (visit,
+/// topics, attendees, outcomes, skill upserts, household counters, outbox entry) with
+/// `prepare_cached` statements in one transaction, and no validation or lookups.
+struct BaselineWriter {
+    conn: Connection,
+    device: DeviceId,
+    seq: i64,
+    hlc_counter: u32,
+}
+
+impl BaselineWriter {
+    fn open(path: &Path) -> Self {
+        let conn = Connection::open(path).expect("open baseline connection");
+        conn.pragma_update(None, "journal_mode", "WAL").expect("journal_mode");
+        conn.pragma_update(None, "synchronous", "FULL").expect("synchronous");
+        conn.pragma_update(None, "foreign_keys", true).expect("foreign_keys");
+        // As on the store's writer: checkpoints happen between batches, not in a commit.
+        conn.pragma_update(None, "wal_autocheckpoint", 0).expect("wal_autocheckpoint");
+        let seq = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox", [], |r| r.get(0)).expect("next seq");
+        Self { conn, device: DeviceId::new(), seq, hlc_counter: 0 }
+    }
+
+    fn checkpoint(&self) {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).expect("checkpoint baseline");
+    }
+
+    fn record(&mut self, v: &NewVisit) -> VisitId {
+        let VisitPlace::Household { household_id } = v.place else { panic!("the benchmark only records household visits") };
+        let id = VisitId::new();
+        let occurred = ts_text(v.occurred_at);
+        let recorded = ts_text(now());
+        let tx = self.conn.transaction().expect("begin");
+        tx.prepare_cached(
+            "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes)
+             VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL, NULL)",
+        )
+        .expect("prepare visit")
+        .execute(params![id, household_id, v.campaign_id, v.team_id, v.volunteer_id, occurred, recorded, v.notes])
+        .expect("insert visit");
+        {
+            let mut topic = tx.prepare_cached("INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)").expect("prepare topic");
+            for t in &v.topics {
+                topic.execute(params![id, t]).expect("insert topic");
+            }
+            let mut attendee =
+                tx.prepare_cached("INSERT INTO visit_attendees (visit_id, person_id, household_id) VALUES (?1, ?2, ?3)").expect("prepare attendee");
+            let mut outcome =
+                tx.prepare_cached("INSERT INTO visit_outcomes (visit_id, person_id, kind, code) VALUES (?1, ?2, ?3, ?4)").expect("prepare outcome");
+            let mut skill = tx
+                .prepare_cached(
+                    "INSERT INTO person_skills (person_id, skill, level, updated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (person_id, skill) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at
+                     WHERE excluded.level > person_skills.level",
+                )
+                .expect("prepare skill");
+            for a in &v.attendees {
+                attendee.execute(params![id, a.person_id, household_id]).expect("insert attendee");
+                for s in &a.skills_guided {
+                    outcome.execute(params![id, a.person_id, "skill", s]).expect("insert skill outcome");
+                    skill.execute(params![a.person_id, s, SkillLevel::Guided as i64, occurred]).expect("upsert skill");
+                }
+                for act in &a.actions {
+                    outcome.execute(params![id, a.person_id, "action", act]).expect("insert action outcome");
+                    if act == "vneid_activated" {
+                        tx.prepare_cached("UPDATE persons SET vneid_activated = 1 WHERE id = ?1")
+                            .expect("prepare vneid")
+                            .execute([a.person_id])
+                            .expect("update vneid");
+                    }
+                }
+            }
+            tx.prepare_cached(
+                "UPDATE households SET visit_count = visit_count + 1,
+                     last_visit_at = CASE WHEN last_visit_at IS NULL OR last_visit_at < ?2 THEN ?2 ELSE last_visit_at END
+                 WHERE id = ?1",
+            )
+            .expect("prepare household")
+            .execute(params![household_id, occurred])
+            .expect("update household");
+            self.hlc_counter += 1;
+            let hlc = Hlc { millis: now().timestamp_millis(), counter: self.hlc_counter, device: self.device };
+            let payload = serde_json::to_string(v).expect("payload");
+            tx.prepare_cached(
+                "INSERT INTO outbox (seq, op_id, hlc, entity, entity_id, kind, base_version, payload, created_at)
+                 VALUES (?1, ?2, ?3, 'visit', ?4, 'append', NULL, ?5, ?6)",
+            )
+            .expect("prepare outbox")
+            .execute(params![self.seq, OpId::new(), hlc.to_string(), id.to_string(), payload, recorded])
+            .expect("insert outbox");
+        }
+        tx.commit().expect("commit");
+        self.seq += 1;
+        id
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Interleaved measurement and the ratio line
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
+}
+
+fn human(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Alternate `plan.rounds` rounds of one batch of ours and one of the baseline (the order
+/// flips every round), each closure returning its per-op time in ns, and print the ratio
+/// of the medians.
+fn ratio(name: &str, plan: Plan, mut ours: impl FnMut(usize) -> f64, mut base: impl FnMut(usize) -> f64) {
+    let (mut o, mut b, mut paired) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..plan.rounds {
+        let (x, y) = if round % 2 == 0 {
+            let x = ours(round);
+            (x, base(round))
+        } else {
+            let y = base(round);
+            (ours(round), y)
+        };
+        o.push(x);
+        b.push(y);
+        paired.push(x / y);
+    }
+    let (mo, mb) = (median(&mut o), median(&mut b));
+    let lo = paired.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = paired.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pm = median(&mut paired);
+    println!("RATIO {name}/baseline = {:.2} (target <= {TARGET_RATIO})", mo / mb);
+    println!(
+        "      {name}: ours {} per op, baseline {} per op (medians of {} interleaved rounds; per-round ratio median {pm:.2}, range {lo:.2}..{hi:.2}{})",
+        human(mo),
+        human(mb),
+        plan.rounds,
+        if plan.quick { "; --test smoke run, not a measurement" } else { "" }
+    );
+}
+
+fn per_op(elapsed: Duration, ops: usize) -> f64 {
+    elapsed.as_nanos() as f64 / ops.max(1) as f64
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmark 1: record a visit
+
+struct VisitBench {
+    _dir: TempDir,
+    store: Store,
+    world: World,
+    base: BaselineWriter,
+    base_world: World,
+    rng: SmallRng,
+}
+
+impl VisitBench {
+    fn new() -> Self {
+        let dir = TempDir::new().expect("temp dir");
+        let ours_path = dir.path().join("ours.db");
+        let base_path = dir.path().join("baseline.db");
+        // Both databases get the same households; build them side by side.
+        let (store, world, base_world) = std::thread::scope(|s| {
+            let b = s.spawn(|| {
+                let store = open_store(&base_path);
+                let world = build_world(&store, 7);
+                store.checkpoint().expect("checkpoint");
+                world
+            });
+            let store = open_store(&ours_path);
+            let world = build_world(&store, 7);
+            store.checkpoint().expect("checkpoint");
+            (store, world, b.join().expect("baseline setup"))
+        });
+        let base = BaselineWriter::open(&base_path);
+        Self { _dir: dir, store, world, base, base_world, rng: SmallRng::seed_from_u64(42) }
+    }
+
+    fn specs(&mut self, n: usize) -> Vec<VisitSpec> {
+        (0..n)
+            .map(|_| {
+                let h = self.rng.random_range(0..HOUSEHOLDS);
+                visit_spec(&mut self.rng, &self.world, h)
+            })
+            .collect()
+    }
+
+}
+
+/// Time recording `visits` with the store, after a checkpoint (and `settle`) so every
+/// batch starts from an empty WAL.
+fn time_ours(store: &Store, visits: &[NewVisit], settle: Duration) -> Duration {
+    store.checkpoint().expect("checkpoint");
+    std::thread::sleep(settle);
+    let t = Instant::now();
+    for v in visits {
+        black_box(store.record_visit(v).expect("record visit"));
+    }
+    t.elapsed()
+}
+
+/// The same for the baseline writer.
+fn time_base(writer: &mut BaselineWriter, visits: &[NewVisit], settle: Duration) -> Duration {
+    writer.checkpoint();
+    std::thread::sleep(settle);
+    let t = Instant::now();
+    for v in visits {
+        black_box(writer.record(v));
+    }
+    t.elapsed()
+}
+
+fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, quick: bool) {
+    if !quick {
+        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+    }
+}
+
+fn bench_record_visit(c: &mut Criterion) {
+    let plan = Plan::from_args();
+    let mut bench: Option<VisitBench> = None;
+    let mut group = c.benchmark_group("record_visit");
+    configure(&mut group, plan.quick);
+    group.sampling_mode(SamplingMode::Flat);
+    group.bench_function("store", |b| {
+        let vb = bench.get_or_insert_with(VisitBench::new);
+        b.iter_custom(|iters| {
+            let specs = vb.specs(iters as usize);
+            let visits: Vec<NewVisit> = specs.iter().map(|s| new_visit(&vb.world, s)).collect();
+            time_ours(&vb.store, &visits, Duration::ZERO)
+        });
+    });
+    group.bench_function("baseline", |b| {
+        let vb = bench.get_or_insert_with(VisitBench::new);
+        b.iter_custom(|iters| {
+            let specs = vb.specs(iters as usize);
+            let visits: Vec<NewVisit> = specs.iter().map(|s| new_visit(&vb.base_world, s)).collect();
+            time_base(&mut vb.base, &visits, Duration::ZERO)
+        });
+    });
+    group.finish();
+
+    // Criterion ran (filters and --list can skip it): measure the ratio ourselves. Both
+    // sides record the same visits (by spec) in each round.
+    let Some(vb) = bench.as_mut() else { return };
+    let batch = plan.batch(100);
+    let rounds: Vec<Vec<VisitSpec>> = (0..plan.rounds).map(|_| vb.specs(batch)).collect();
+    let ours: Vec<Vec<NewVisit>> = rounds.iter().map(|r| r.iter().map(|s| new_visit(&vb.world, s)).collect()).collect();
+    let base: Vec<Vec<NewVisit>> = rounds.iter().map(|r| r.iter().map(|s| new_visit(&vb.base_world, s)).collect()).collect();
+    let (store, writer) = (&vb.store, &mut vb.base);
+    ratio(
+        "record_visit",
+        plan,
+        |round| per_op(time_ours(store, &ours[round], plan.settle), batch),
+        |round| per_op(time_base(writer, &base[round], plan.settle), batch),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmark 2: open an assignment
+
+/// The floor's row: what a list needs at the very least.
+#[derive(Debug)]
+#[allow(dead_code)] // The fields are read only through `black_box`.
+struct BareRow {
+    id: HouseholdId,
+    village_id: VillageId,
+    address: String,
+    head_name: String,
+}
+
+fn bare_households(conn: &Connection, village: VillageId) -> Vec<BareRow> {
+    let mut st = conn.prepare_cached("SELECT id, village_id, address, head_name FROM households WHERE village_id = ?1").expect("prepare bare");
+    let rows = st
+        .query_map([village], |r| Ok(BareRow { id: r.get(0)?, village_id: r.get(1)?, address: r.get(2)?, head_name: r.get(3)? }))
+        .expect("query bare");
+    rows.collect::<Result<_, _>>().expect("bare rows")
+}
+
+struct AssignmentBench {
+    _dir: TempDir,
+    store: Store,
+    world: World,
+    bare: Connection,
+}
+
+impl AssignmentBench {
+    fn new() -> Self {
+        let dir = TempDir::new().expect("temp dir");
+        let path = dir.path().join("assignment.db");
+        let store = open_store(&path);
+        let world = build_world(&store, 11);
+        let mut rng = SmallRng::seed_from_u64(99);
+        // About 2 visits per household (0 to 4, so some are not visited yet)...
+        for h in 0..HOUSEHOLDS {
+            for _ in 0..rng.random_range(0..=4) {
+                let spec = visit_spec(&mut rng, &world, h);
+                store.record_visit(&new_visit(&world, &spec)).expect("record visit");
+            }
+        }
+        // ...and self-reports: some people state all 5 skills (their household reaches
+        // the goal), some state a few.
+        let skills: Vec<String> = catalog::SKILLS.iter().map(|s| s.code.to_owned()).collect();
+        for (_, members) in &world.households {
+            for p in members {
+                let n = match rng.random_range(0..100) {
+                    0..12 => 5,
+                    12..30 => rng.random_range(1..=3),
+                    _ => continue,
+                };
+                let report = NewSelfReport {
+                    person_id: *p,
+                    skills: skills.choose_multiple(&mut rng, n).cloned().collect(),
+                    channel: if rng.random_bool(0.5) { Channel::Volunteer } else { Channel::App },
+                    reported_at: now() - TimeDelta::minutes(rng.random_range(5..3000)),
+                };
+                store.record_self_report(&report).expect("self-report");
+            }
+        }
+        store.checkpoint().expect("checkpoint");
+        let bare = Connection::open(&path).expect("open bare connection");
+        bare.pragma_update(None, "journal_mode", "WAL").expect("journal_mode");
+        bare.pragma_update(None, "synchronous", "FULL").expect("synchronous");
+        bare.pragma_update(None, "foreign_keys", true).expect("foreign_keys");
+        let me = Self { _dir: dir, store, world, bare };
+        let list = me.store.assignment_households(me.world.team, None).expect("assignment");
+        let count = |s: HouseholdStatus| list.iter().filter(|h| h.status == s).count();
+        println!(
+            "assignment_households: {} households ({} not visited, {} visited, {} goal reached); bare SELECT returns {}",
+            list.len(),
+            count(HouseholdStatus::NotVisited),
+            count(HouseholdStatus::Visited),
+            count(HouseholdStatus::GoalReached),
+            bare_households(&me.bare, me.world.village).len()
+        );
+        me
+    }
+
+    fn time_ours(&self, n: usize, settle: Duration) -> Duration {
+        std::thread::sleep(settle);
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(self.store.assignment_households(self.world.team, None).expect("assignment"));
+        }
+        t.elapsed()
+    }
+
+    fn time_bare(&self, n: usize, settle: Duration) -> Duration {
+        std::thread::sleep(settle);
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(bare_households(&self.bare, self.world.village));
+        }
+        t.elapsed()
+    }
+}
+
+fn bench_assignment(c: &mut Criterion) {
+    let plan = Plan::from_args();
+    let mut bench: Option<AssignmentBench> = None;
+    let mut group = c.benchmark_group("assignment_households");
+    configure(&mut group, plan.quick);
+    group.bench_function("store", |b| {
+        let ab = bench.get_or_insert_with(AssignmentBench::new);
+        b.iter_custom(|iters| ab.time_ours(iters as usize, Duration::ZERO));
+    });
+    group.bench_function("baseline", |b| {
+        let ab = bench.get_or_insert_with(AssignmentBench::new);
+        b.iter_custom(|iters| ab.time_bare(iters as usize, Duration::ZERO));
+    });
+    group.finish();
+
+    let Some(ab) = bench.as_ref() else { return };
+    let batch = plan.batch(300);
+    // Reads only: nothing to settle.
+    let plan = Plan { settle: Duration::ZERO, ..plan };
+    ratio(
+        "assignment_households",
+        plan,
+        |_| per_op(ab.time_ours(batch, plan.settle), batch),
+        |_| per_op(ab.time_bare(batch, plan.settle), batch),
+    );
+}
+
+criterion_group!(benches, bench_record_visit, bench_assignment);
+criterion_main!(benches);
