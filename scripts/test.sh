@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one command that runs every check (README "Test"; .ci/run calls exactly this).
+# Installs what it needs from the project's own scripts; safe to run on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests"
+cargo test --workspace --locked
+
+step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench')"
+cargo bench -p tungnha-core --bench store --locked -- --test
+
+if [[ -x scripts/test-kotlin.sh ]]; then
+  step "Kotlin JVM tests over the uniffi bindings"
+  scripts/test-kotlin.sh
+fi
+
+step "all checks passed"
