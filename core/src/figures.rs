@@ -28,6 +28,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum Scope {
     All,
+    /// A province in today's structure (key like `2025:p:14`): villages are counted
+    /// through their commune, and a pre-2025 commune through the province it became.
+    Province(String),
     Commune(String),
     Village(VillageId),
     /// The households assigned to a team (its villages and single households).
@@ -133,6 +136,10 @@ fn bounds(days: Option<(NaiveDate, NaiveDate)>) -> (String, String) {
 fn ctes(scope: &Scope) -> String {
     let households = match scope {
         Scope::All => "SELECT id FROM households WHERE deleted = 0 AND ?1 IS NULL",
+        Scope::Province(_) => {
+            "SELECT h.id FROM households h JOIN villages v ON v.id = h.village_id
+             WHERE h.deleted = 0 AND v.commune_key IN (SELECT value FROM json_each(?1))"
+        }
         Scope::Commune(_) => "SELECT h.id FROM households h JOIN villages v ON v.id = h.village_id WHERE h.deleted = 0 AND v.commune_key = ?1",
         Scope::Village(_) => "SELECT id FROM households WHERE deleted = 0 AND village_id = ?1",
         Scope::Team(_) => {
@@ -150,19 +157,36 @@ fn ctes(scope: &Scope) -> String {
     )
 }
 
-fn scope_param(scope: &Scope) -> Option<String> {
-    match scope {
+/// The commune keys stored on this database whose province, in the structure valid
+/// `on` that day, is `province`.
+fn communes_of_province(c: &Connection, province: &str, on: NaiveDate) -> CoreResult<Vec<String>> {
+    let tree = crate::units::official();
+    let mut st = c.prepare_cached("SELECT DISTINCT commune_key FROM villages")?;
+    let keys: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(keys
+        .into_iter()
+        .filter(|k| tree.successors_on(k, on).iter().any(|u| tree.province_of(&u.key).is_some_and(|p| p.key == province)))
+        .collect())
+}
+
+fn scope_param(c: &Connection, scope: &Scope) -> CoreResult<Option<String>> {
+    Ok(match scope {
         Scope::All => None,
+        Scope::Province(p) => {
+            let today = crate::clock::vietnam_date(Utc::now());
+            Some(serde_json::to_string(&communes_of_province(c, p, today)?)?)
+        }
         Scope::Commune(k) => Some(k.clone()),
         Scope::Village(v) => Some(v.to_string()),
         Scope::Team(t) => Some(t.to_string()),
-    }
+    })
 }
 
 fn compute(c: &Connection, q: &FigureQuery) -> CoreResult<Figures> {
     let cte = ctes(&q.scope);
     let (from, to) = bounds(q.days);
-    let p = params![scope_param(&q.scope), from, to];
+    let scope = scope_param(c, &q.scope)?;
+    let p = params![scope, from, to];
     let one = |sql: &str| -> CoreResult<u32> { Ok(c.prepare_cached(&format!("{cte} {sql}"))?.query_row(p, |r| r.get(0))?) };
     let mut f = Figures {
         households: one("SELECT count(*) FROM sh")?,

@@ -56,6 +56,13 @@ impl Shadow {
             .iter()
             .filter(|(h, v, _)| match scope {
                 Scope::All => true,
+                Scope::Province(p) => {
+                    let tree = units::official();
+                    let today = vietnam_date(Utc::now());
+                    tree.successors_on(&self.village_commune[v], today)
+                        .iter()
+                        .any(|u| tree.province_of(&u.key).is_some_and(|x| &x.key == p))
+                }
                 Scope::Commune(k) => &self.village_commune[v] == k,
                 Scope::Village(x) => v == x,
                 Scope::Team(t) => {
@@ -211,9 +218,22 @@ fn run(seed: u64) {
     sh.village_commune.insert(f.village, communes[0].clone());
     let v2 = store.add_village(&communes[0], "Bản Hụm").unwrap();
     let v3 = store.add_village(&communes[1], "Tổ dân phố 5").unwrap();
+    // Recorded in 2024 under the old structure: Xã Chiềng Mung of Sơn La (2008 tree), and
+    // a commune of Hậu Giang, now part of Cần Thơ.
+    let v4 = store.add_village("2008:c:04123", "Bản Cọ").unwrap();
+    let hau_giang = units::official()
+        .units()
+        .iter()
+        .find(|u| u.key.starts_with("2008:c:") && units::official().province_of(&u.key).is_some_and(|p| p.key == "2008:p:93"))
+        .unwrap()
+        .key
+        .clone();
+    let v5 = store.add_village(&hau_giang, "Ấp Long An").unwrap();
     sh.village_commune.insert(v2, communes[0].clone());
     sh.village_commune.insert(v3, communes[1].clone());
-    let villages = [f.village, v2, v3];
+    sh.village_commune.insert(v4, "2008:c:04123".into());
+    sh.village_commune.insert(v5, hau_giang);
+    let villages = [f.village, v2, v3, v4, v5];
     let team2 = store
         .add_team(&NewTeam {
             commune_key: communes[1].clone(),
@@ -355,7 +375,14 @@ fn run(seed: u64) {
         }
     }
 
-    let mut scopes = vec![Scope::All, Scope::Team(f.team), Scope::Team(team2)];
+    let mut scopes = vec![
+        Scope::All,
+        Scope::Team(f.team),
+        Scope::Team(team2),
+        Scope::Province("2025:p:14".into()),
+        Scope::Province("2025:p:92".into()),
+        Scope::Province("2025:p:01".into()),
+    ];
     scopes.extend(communes.iter().map(|c| Scope::Commune(c.clone())));
     scopes.extend(villages.iter().map(|v| Scope::Village(*v)));
     let windows = [None, Some((day(1), day(10))), Some((day(3), day(3)))];
@@ -431,4 +458,32 @@ fn figures_of_a_known_small_case() {
         vec![DayFigure { day: day(2), visits: 2, households_visited: 2, people_guided: 3 }],
         "23:00 on 2/10 is still 2/10 in Vietnam"
     );
+}
+
+#[test]
+fn a_2024_hau_giang_record_is_reported_under_today_can_tho() {
+    let f = Fixture::new();
+    let tree = units::official();
+    let old_commune = tree
+        .units()
+        .iter()
+        .find(|u| u.key.starts_with("2008:c:") && tree.province_of(&u.key).is_some_and(|p| p.key == "2008:p:93"))
+        .unwrap();
+    let v = f.store.add_village(&old_commune.key, "Ấp 3").unwrap();
+    f.store
+        .add_household(&NewHousehold {
+            village_id: v,
+            address: "Số 8".into(),
+            head: person("Trần Văn Lợi", Relation::Head, 1975),
+            phone: None,
+            location: None,
+            indicators: Default::default(),
+        })
+        .unwrap();
+    let can_tho = tree.provinces_on(day(1) + Duration::days(365)).into_iter().find(|p| p.name.contains("Cần Thơ")).unwrap();
+    assert_eq!(can_tho.key, "2025:p:92");
+    let figs = f.store.figures(&FigureQuery::all_time(Scope::Province(can_tho.key.clone()))).unwrap();
+    assert_eq!(figs.households, 1, "Hậu Giang (2024) is part of Cần Thơ today");
+    let son_la = f.store.figures(&FigureQuery::all_time(Scope::Province("2025:p:14".into()))).unwrap();
+    assert_eq!(son_la.households, 0);
 }
