@@ -106,7 +106,8 @@ fn commune_key() -> String {
     let tree = units::official();
     let on = date(2025, 10, 1);
     let province = tree.provinces_on(on).into_iter().find(|p| p.name == "Tỉnh Sơn La").expect("Sơn La in the 2025 list");
-    let communes: Vec<_> = tree.children(&province.key).into_iter().filter(|c| c.level == UnitLevel::Commune && c.is_valid_on(on)).collect();
+    let communes: Vec<_> =
+        tree.children(&province.key).into_iter().filter(|c| c.level == UnitLevel::Commune && c.is_valid_on(on)).collect();
     communes.iter().find(|c| c.name == "Xã Thuận Châu").or_else(|| communes.first()).map(|c| c.key.clone()).expect("a commune of Sơn La")
 }
 
@@ -119,8 +120,26 @@ const MALE: [&str; 20] = [
     "Lâm", "Duy", "Đức", "Cường",
 ];
 const FEMALE: [&str; 20] = [
-    "Lan", "Hoa", "Hương", "Mai", "Thu", "Ngọc", "Hằng", "Xuân", "Phượng", "Nguyệt", "Thủy", "Hiền", "Ánh", "Liên", "Bích", "Ơn", "Diệu",
-    "Loan", "Yến", "Vân",
+    "Lan",
+    "Hoa",
+    "Hương",
+    "Mai",
+    "Thu",
+    "Ngọc",
+    "Hằng",
+    "Xuân",
+    "Phượng",
+    "Nguyệt",
+    "Thủy",
+    "Hiền",
+    "Ánh",
+    "Liên",
+    "Bích",
+    "Ơn",
+    "Diệu",
+    "Loan",
+    "Yến",
+    "Vân",
 ];
 const MOBILE: [&str; 6] = ["097", "098", "086", "091", "094", "033"];
 
@@ -133,11 +152,7 @@ fn mobile(rng: &mut SmallRng) -> String {
 }
 
 fn person(rng: &mut SmallRng, family: &str, male: bool, relation: Relation, born: i32, consent_by: &str) -> NewPerson {
-    let full_name = if male {
-        format!("{family} Văn {}", pick(rng, &MALE))
-    } else {
-        format!("{family} Thị {}", pick(rng, &FEMALE))
-    };
+    let full_name = if male { format!("{family} Văn {}", pick(rng, &MALE)) } else { format!("{family} Thị {}", pick(rng, &FEMALE)) };
     let phone = (born < 2005 && rng.random_bool(0.5)).then(|| mobile(rng));
     NewPerson {
         full_name: full_name.clone(),
@@ -193,7 +208,11 @@ fn build_world(store: &Store, seed: u64) -> World {
     };
     let volunteer_id = volunteer.id;
     let team = store
-        .add_team(&NewTeam { commune_key: commune, name: "Tổ công nghệ số cộng đồng bản Nà Sài".to_owned(), members: vec![leader, volunteer] })
+        .add_team(&NewTeam {
+            commune_key: commune,
+            name: "Tổ công nghệ số cộng đồng bản Nà Sài".to_owned(),
+            members: vec![leader, volunteer],
+        })
         .expect("add team");
     let campaign = store
         .add_campaign(&NewCampaign {
@@ -238,7 +257,8 @@ fn build_world(store: &Store, seed: u64) -> World {
         let children = rng.random_range(1..=2);
         for _ in 0..children {
             let born = (head_born + rng.random_range(20..32)).min(2020);
-            let child = person(&mut rng, family, rng.random_bool(0.5), Relation::Child, born, &head_name);
+            let male = rng.random_bool(0.5);
+            let child = person(&mut rng, family, male, Relation::Child, born, &head_name);
             members.push(store.add_person(saved.id, &child).expect("add child").id);
         }
         households.push((saved.id, members));
@@ -350,10 +370,12 @@ impl BaselineWriter {
             for t in &v.topics {
                 topic.execute(params![id, t]).expect("insert topic");
             }
-            let mut attendee =
-                tx.prepare_cached("INSERT INTO visit_attendees (visit_id, person_id, household_id) VALUES (?1, ?2, ?3)").expect("prepare attendee");
-            let mut outcome =
-                tx.prepare_cached("INSERT INTO visit_outcomes (visit_id, person_id, kind, code) VALUES (?1, ?2, ?3, ?4)").expect("prepare outcome");
+            let mut attendee = tx
+                .prepare_cached("INSERT INTO visit_attendees (visit_id, person_id, household_id) VALUES (?1, ?2, ?3)")
+                .expect("prepare attendee");
+            let mut outcome = tx
+                .prepare_cached("INSERT INTO visit_outcomes (visit_id, person_id, kind, code) VALUES (?1, ?2, ?3, ?4)")
+                .expect("prepare outcome");
             let mut skill = tx
                 .prepare_cached(
                     "INSERT INTO person_skills (person_id, skill, level, updated_at) VALUES (?1, ?2, ?3, ?4)
@@ -504,7 +526,6 @@ impl VisitBench {
             })
             .collect()
     }
-
 }
 
 /// Time recording `visits` with the store, after a checkpoint (and `settle`) so every
@@ -590,7 +611,8 @@ struct BareRow {
 }
 
 fn bare_households(conn: &Connection, village: VillageId) -> Vec<BareRow> {
-    let mut st = conn.prepare_cached("SELECT id, village_id, address, head_name FROM households WHERE village_id = ?1").expect("prepare bare");
+    let mut st =
+        conn.prepare_cached("SELECT id, village_id, address, head_name FROM households WHERE village_id = ?1").expect("prepare bare");
     let rows = st
         .query_map([village], |r| Ok(BareRow { id: r.get(0)?, village_id: r.get(1)?, address: r.get(2)?, head_name: r.get(3)? }))
         .expect("query bare");

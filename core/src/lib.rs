@@ -20,6 +20,7 @@ pub mod model;
 pub mod problem;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod units;
 pub mod validate;
 

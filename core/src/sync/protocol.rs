@@ -1,0 +1,144 @@
+//! The sync protocol's messages (see `docs/sync-protocol.md`). One endpoint carries push
+//! and pull together: `POST /v1/sync` with a [`SyncRequest`], answered by a
+//! [`SyncResponse`].
+
+use crate::hlc::Hlc;
+use crate::ids::{DeviceId, OpId};
+use crate::problem::Problem;
+use crate::store::outbox::{Entity, Op};
+use serde::{Deserialize, Serialize};
+
+/// Version of the message format. Bumped only for incompatible changes.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The oldest client schema the server still accepts; older apps are told to update.
+pub const MIN_CLIENT_SCHEMA: i64 = 3;
+
+/// Default page budget for pulled changes, in bytes of their uncompressed JSON state.
+/// Sized so a 300-household assignment (≈1,900 records) arrives in two pages.
+pub const DEFAULT_PAGE_BYTES: u32 = 1 << 20;
+
+/// Where a device is in the server's change stream. Opaque to the client; the server
+/// makes it from its commit-ordered change sequence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cursor(pub String);
+
+/// Push and pull in one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub protocol: u32,
+    pub schema_version: i64,
+    pub device_id: DeviceId,
+    /// The device's own clock when it sent this (the server answers with its time).
+    pub client_time_ms: i64,
+    /// Unacknowledged operations, in `seq` order, starting from the oldest.
+    pub ops: Vec<Op>,
+    pub cursor: Cursor,
+    /// Budget for this response's changes (uncompressed JSON bytes of their states).
+    pub max_bytes: u32,
+}
+
+/// Why the server refused one operation. Refused operations are never applied; the
+/// client keeps them visible in quarantine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The caller's role or scope does not allow writing this record.
+    OutOfScope,
+    /// The record breaks a validation rule (see `problems`).
+    Invalid,
+    /// This op id was seen before with different content.
+    OpIdReused,
+    /// The operation refers to a record the server does not have.
+    UnknownRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub op_id: OpId,
+    pub code: RejectCode,
+    pub message_vi: String,
+    pub message_en: String,
+    pub problems: Vec<Problem>,
+}
+
+/// One record's current state on the server, sent down to devices in scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub entity: Entity,
+    pub id: String,
+    /// HLC of the latest change merged into the record.
+    pub version: Hlc,
+    pub deleted: bool,
+    /// The record's fields (the model struct, serialised), merged on the server.
+    pub state: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub server_time_ms: i64,
+    /// Operations now applied on the server (now or by an earlier delivery).
+    pub acks: Vec<OpId>,
+    pub rejected: Vec<Rejection>,
+    /// Operations neither acked nor rejected (e.g. after a sequence gap): send again.
+    pub deferred: Vec<OpId>,
+    pub changes: Vec<Change>,
+    pub next_cursor: Cursor,
+    /// More changes wait beyond this page.
+    pub more: bool,
+}
+
+/// Roles, from least to most reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Citizen,
+    Volunteer,
+    TeamLeader,
+    CommuneOfficial,
+    ProvinceOfficial,
+}
+
+/// `POST /v1/enrol`: a device exchanges a short enrolment code for a device token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub code: String,
+    pub device_id: DeviceId,
+    pub device_name: String,
+    pub schema_version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    pub token: String,
+    pub role: Role,
+    /// The team member this device acts as (volunteers, leaders), if any.
+    pub member_id: Option<crate::ids::MemberId>,
+    pub team_id: Option<crate::ids::TeamId>,
+    pub household_id: Option<crate::ids::HouseholdId>,
+    pub commune_key: Option<String>,
+    pub server_time_ms: i64,
+}
+
+/// Stable error codes of the HTTP API (body of any non-2xx answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorCode {
+    /// The app's schema is older than the server accepts: update the app.
+    UpdateRequired,
+    /// No, unknown, expired or revoked token or enrolment code.
+    Unauthorized,
+    /// The request could not be decoded.
+    BadRequest,
+    /// The server is shutting down or overloaded: try again later.
+    Unavailable,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ApiErrorCode,
+    pub message_vi: String,
+    pub message_en: String,
+}
