@@ -321,6 +321,7 @@ fn run(seed: u64) {
                         .iter()
                         .map(|(p, _, s, a)| Attendee {
                             person_id: *p,
+                            household_id: None,
                             skills_guided: s.clone(),
                             actions: a.clone(),
                             apps_installed: vec![],

@@ -437,7 +437,7 @@ mod bad_input {
             let (_, stranger) = f.household("Số 2", "Cầm Văn Sơn", &[]);
             let path = f.store.path().to_path_buf();
             let before = dump(&path);
-            let mut attendee = Attendee { person_id: people[0], skills_guided: skills, actions, apps_installed: apps };
+            let mut attendee = Attendee { person_id: people[0], household_id: None, skills_guided: skills, actions, apps_installed: apps };
             if use_stranger { attendee.person_id = stranger[0]; }
             if unknown_person { attendee.person_id = PersonId::new(); }
             let v = NewVisit {

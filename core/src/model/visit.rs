@@ -18,6 +18,10 @@ pub enum VisitPlace {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendee {
     pub person_id: PersonId,
+    /// The person's household, filled in by the store when the visit is saved (ignored on
+    /// input), so a replica can place the visit without looking the person up.
+    #[serde(default)]
+    pub household_id: Option<HouseholdId>,
     /// Skill codes the volunteer guided this person through.
     pub skills_guided: Vec<String>,
     /// Action codes done during the session (see [`crate::catalog::ACTIONS`]).

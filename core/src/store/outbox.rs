@@ -26,6 +26,8 @@ pub enum Entity {
     Team,
     Assignment,
     LocalTopic,
+    /// A concurrent change to an identity field, made by the server for a leader to resolve.
+    Conflict,
 }
 
 /// What an operation does.

@@ -152,7 +152,7 @@ pub(crate) fn load_visits(c: &Connection, where_clause: &str, param: &dyn rusqli
         })?
         .collect::<Result<_, _>>()?;
     let mut topics = c.prepare_cached("SELECT topic FROM visit_topics WHERE visit_id = ?1 ORDER BY topic")?;
-    let mut attendees = c.prepare_cached("SELECT person_id FROM visit_attendees WHERE visit_id = ?1 ORDER BY person_id")?;
+    let mut attendees = c.prepare_cached("SELECT person_id, household_id FROM visit_attendees WHERE visit_id = ?1 ORDER BY person_id")?;
     let mut outcomes =
         c.prepare_cached("SELECT person_id, kind, code FROM visit_outcomes WHERE visit_id = ?1 ORDER BY person_id, kind, code")?;
     for v in &mut visits {

@@ -296,7 +296,8 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
                 }
             }
         }
-        attendees.push(crate::model::Attendee { person_id: a.person_id, skills_guided, actions, apps_installed });
+        let household_id = ctx.person_households.get(&a.person_id).copied();
+        attendees.push(crate::model::Attendee { person_id: a.person_id, household_id, skills_guided, actions, apps_installed });
     }
     let notes = collect(&mut ps, text::notes("notes", &v.notes));
     let location = v.location.and_then(|l| collect(&mut ps, location("location", l)));
