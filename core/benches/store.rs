@@ -314,6 +314,8 @@ fn new_visit(world: &World, s: &VisitSpec) -> NewVisit {
             .iter()
             .map(|(m, guided, action)| Attendee {
                 person_id: members[*m],
+                // Ignored on input (the store fills it in); set so both payloads match.
+                household_id: Some(*household),
                 skills_guided: guided.iter().map(|g| (*g).to_owned()).collect(),
                 actions: action.iter().map(|a| (*a).to_owned()).collect(),
                 apps_installed: vec![],

@@ -482,3 +482,12 @@ mod bad_input {
         }
     }
 }
+
+#[test]
+fn patches_distinguish_cleared_from_untouched_fields() {
+    let cleared: HouseholdPatch = serde_json::from_str(r#"{"phone": null}"#).unwrap();
+    assert_eq!(cleared.phone, Some(None));
+    let untouched: HouseholdPatch = serde_json::from_str("{}").unwrap();
+    assert_eq!(untouched.phone, None);
+    assert_eq!(serde_json::to_value(&cleared).unwrap(), serde_json::json!({"phone": null}));
+}
