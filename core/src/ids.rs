@@ -105,6 +105,10 @@ id_type!(
     /// A leader's audited correction of a skill level.
     CorrectionId
 );
+id_type!(
+    /// A leader's verification that a person can do a skill.
+    VerificationId
+);
 
 #[cfg(test)]
 mod tests {

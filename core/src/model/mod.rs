@@ -12,7 +12,7 @@ mod visit;
 pub use campaign::{Campaign, Deadline, NewCampaign, Targets};
 pub use household::{CoarseLocation, Household, HouseholdIndicators, HouseholdStatus, HouseholdSummary, NewHousehold, Village};
 pub use person::{Consent, NewPerson, Person, Relation, Sex};
-pub use progress::{SkillCorrection, SkillLevel, SkillProgress};
+pub use progress::{SkillCorrection, SkillLevel, SkillProgress, SkillVerification};
 pub use self_report::{Channel, NewSelfReport, SelfReport};
 pub use team::{Assignment, AssignmentTarget, NewTeam, Organisation, Role, Team, TeamMember, Training};
 pub use visit::{Attendee, NewVisit, Visit, VisitPlace};

@@ -1,4 +1,4 @@
-use crate::ids::{CorrectionId, MemberId, PersonId};
+use crate::ids::{CorrectionId, MemberId, PersonId, VerificationId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -46,5 +46,15 @@ pub struct SkillCorrection {
     pub to_level: SkillLevel,
     pub leader_id: MemberId,
     pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A leader saw the person do the skill (raises it to `Verified`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillVerification {
+    pub id: VerificationId,
+    pub person_id: PersonId,
+    pub skill: String,
+    pub leader_id: MemberId,
     pub at: DateTime<Utc>,
 }

@@ -199,8 +199,58 @@ UPDATE households SET
 CREATE INDEX visit_attendees_household ON visit_attendees(household_id);
 "#;
 
+/// Migration 4: sync. Facts carry the HLC of the operation that made them (replicas
+/// derive skill levels from facts in HLC order); verifications get their own table;
+/// quarantine keeps operations the server refused; conflicts keep concurrent identity
+/// edits for a leader. Two devices may correct the same visit concurrently, so
+/// `supersedes` is no longer unique.
+const V4: &str = r#"
+ALTER TABLE visits ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
+ALTER TABLE self_reports ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
+ALTER TABLE skill_corrections ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
+UPDATE visits SET hlc = recorded_at;
+UPDATE self_reports SET hlc = reported_at;
+UPDATE skill_corrections SET hlc = at;
+CREATE TABLE skill_verifications (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    leader_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    hlc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX skill_verifications_person ON skill_verifications(person_id);
+CREATE INDEX skill_corrections_person ON skill_corrections(person_id);
+DROP INDEX visits_supersedes;
+CREATE INDEX visits_supersedes ON visits(supersedes) WHERE supersedes IS NOT NULL;
+CREATE TABLE quarantine (
+    op_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message_vi TEXT NOT NULL,
+    message_en TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE conflicts (
+    id TEXT PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    kept TEXT NOT NULL,
+    kept_version TEXT NOT NULL,
+    other TEXT NOT NULL,
+    other_version TEXT NOT NULL,
+    resolved INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, in order. `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

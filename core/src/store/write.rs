@@ -8,10 +8,10 @@ use super::{enum_text, setup, ts, Store, WriteTx};
 use crate::catalog;
 use crate::error::{CoreError, CoreResult};
 use crate::hlc::Hlc;
-use crate::ids::{CorrectionId, HouseholdId, MemberId, PersonId, SelfReportId, VisitId};
+use crate::ids::{CorrectionId, HouseholdId, MemberId, PersonId, SelfReportId, VerificationId, VisitId};
 use crate::model::{
     CoarseLocation, Consent, Household, HouseholdIndicators, NewHousehold, NewPerson, NewSelfReport, NewVisit, Person, Relation,
-    SelfReport, Sex, SkillCorrection, SkillLevel, Visit, VisitPlace,
+    SelfReport, Sex, SkillCorrection, SkillLevel, SkillVerification, Visit, VisitPlace,
 };
 use crate::problem::{Problem, ProblemCode, Problems};
 use crate::validate::{self, text, VisitContext};
@@ -253,8 +253,9 @@ impl Store {
                 supersedes: v.supersedes,
                 superseded_by: None,
             };
-            insert_visit(w, &visit, &ctx)?;
-            w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
+            let hlc = w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
+            insert_visit(&w.tx, &visit, hlc)?;
+            raise_from_visit(&w.tx, &visit)?;
             Ok(Saved { id, warnings: problems.warnings() })
         })
     }
@@ -273,33 +274,26 @@ impl Store {
                 channel: r.channel,
                 reported_at: r.reported_at,
             };
-            w.tx.prepare_cached("INSERT INTO self_reports (id, person_id, skills, channel, reported_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                .execute(params![
-                    report.id,
-                    report.person_id,
-                    report.skills.join(","),
-                    enum_text(report.channel),
-                    ts(report.reported_at)
-                ])?;
+            let hlc = w.emit(Entity::SelfReport, &report.id.to_string(), OpKind::Append, None, &report)?;
+            insert_self_report(&w.tx, &report, hlc)?;
             for s in &report.skills {
                 raise_skill(&w.tx, report.person_id, s, SkillLevel::SelfReported, report.reported_at)?;
             }
             refresh_mastery(&w.tx, report.person_id)?;
-            w.emit(Entity::SelfReport, &report.id.to_string(), OpKind::Append, None, &report)?;
             Ok(Saved { id: report.id, warnings: problems.warnings() })
         })
     }
 
     /// A leader saw the person do the skill: raise it to `Verified`.
-    pub fn verify_skill(&self, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<()> {
+    pub fn verify_skill(&self, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<VerificationId> {
         self.write(|w| {
             check_leader_and_skill(&w.tx, person, skill, leader)?;
-            let at = w.now;
-            raise_skill(&w.tx, person, skill, SkillLevel::Verified, at)?;
+            let v = SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.to_owned(), leader_id: leader, at: w.now };
+            let hlc = w.emit(Entity::SkillVerification, &v.id.to_string(), OpKind::Append, None, &v)?;
+            insert_verification(&w.tx, &v, hlc)?;
+            raise_skill(&w.tx, person, skill, SkillLevel::Verified, v.at)?;
             refresh_mastery(&w.tx, person)?;
-            let fields = serde_json::json!({ "person_id": person, "skill": skill, "leader_id": leader, "at": at });
-            w.emit(Entity::SkillVerification, &person.to_string(), OpKind::Append, None, &fields)?;
-            Ok(())
+            Ok(v.id)
         })
     }
 
@@ -324,17 +318,14 @@ impl Store {
                 return Err(invalid(Problem::error("to_level", ProblemCode::NothingChanged, "Mức này không thay đổi", "The level is unchanged")));
             }
             let c = SkillCorrection { id: CorrectionId::new(), person_id: person, skill: skill.to_owned(), to_level, leader_id: leader, reason: reason.clone(), at: w.now };
-            w.tx.execute(
-                "INSERT INTO skill_corrections (id, person_id, skill, from_level, to_level, leader_id, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![c.id, person, skill, from, to_level as i64, leader, reason, ts(c.at)],
-            )?;
+            let hlc = w.emit(Entity::SkillCorrection, &c.id.to_string(), OpKind::Append, None, &c)?;
+            insert_correction(&w.tx, &c, from, hlc)?;
             w.tx.execute(
                 "INSERT INTO person_skills (person_id, skill, level, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (person_id, skill) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at",
                 params![person, skill, to_level as i64, ts(c.at)],
             )?;
             refresh_mastery(&w.tx, person)?;
-            w.emit(Entity::SkillCorrection, &c.id.to_string(), OpKind::Append, None, &c)?;
             Ok(c.id)
         })
     }
@@ -460,15 +451,16 @@ fn visit_context(tx: &Transaction<'_>, v: &NewVisit) -> CoreResult<VisitContext>
     Ok(ctx)
 }
 
-fn insert_visit(w: &mut WriteTx<'_>, v: &Visit, ctx: &VisitContext) -> CoreResult<()> {
+/// Write a visit's rows (visit, topics, attendees, outcomes) and its households' status.
+/// Used for local saves and for visits pulled from the server alike.
+pub(super) fn insert_visit(tx: &Transaction<'_>, v: &Visit, hlc: Hlc) -> CoreResult<()> {
     let (household, place) = match &v.place {
         VisitPlace::Household { household_id } => (Some(*household_id), None),
         VisitPlace::Group { place } => (None, Some(place.as_str())),
     };
-    let tx = &w.tx;
     tx.prepare_cached(
-        "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         v.id,
@@ -482,7 +474,8 @@ fn insert_visit(w: &mut WriteTx<'_>, v: &Visit, ctx: &VisitContext) -> CoreResul
         v.notes,
         v.location.map(|l| l.lat),
         v.location.map(|l| l.lon),
-        v.supersedes
+        v.supersedes,
+        hlc.to_string()
     ])?;
     let mut topic = tx.prepare_cached("INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)")?;
     for t in &v.topics {
@@ -492,24 +485,17 @@ fn insert_visit(w: &mut WriteTx<'_>, v: &Visit, ctx: &VisitContext) -> CoreResul
     let mut outcome = tx.prepare_cached("INSERT INTO visit_outcomes (visit_id, person_id, kind, code) VALUES (?1, ?2, ?3, ?4)")?;
     let mut households = BTreeSet::new();
     for a in &v.attendees {
-        let Some(h) = ctx.person_households.get(&a.person_id) else { continue };
-        households.insert(*h);
+        let Some(h) = a.household_id else { continue };
+        households.insert(h);
         attendee.execute(params![v.id, a.person_id, h])?;
         for s in &a.skills_guided {
             outcome.execute(params![v.id, a.person_id, "skill", s])?;
-            raise_skill(tx, a.person_id, s, SkillLevel::Guided, v.occurred_at)?;
         }
         for act in &a.actions {
             outcome.execute(params![v.id, a.person_id, "action", act])?;
-            if act == "vneid_activated" {
-                tx.prepare_cached("UPDATE persons SET vneid_activated = 1 WHERE id = ?1")?.execute([a.person_id])?;
-            }
         }
         for app in &a.apps_installed {
             outcome.execute(params![v.id, a.person_id, "app", app])?;
-        }
-        if SkillLevel::Guided >= SkillLevel::MASTERY && !a.skills_guided.is_empty() {
-            refresh_mastery(tx, a.person_id)?;
         }
     }
     let mut bump = tx.prepare_cached(
@@ -528,6 +514,45 @@ fn insert_visit(w: &mut WriteTx<'_>, v: &Visit, ctx: &VisitContext) -> CoreResul
             recompute_visit_status(tx, h)?;
         }
     }
+    Ok(())
+}
+
+/// A locally recorded visit is the newest fact (its HLC is the device's latest), so
+/// raising levels incrementally gives what a recompute from all facts would.
+fn raise_from_visit(tx: &Transaction<'_>, v: &Visit) -> CoreResult<()> {
+    for a in &v.attendees {
+        for s in &a.skills_guided {
+            raise_skill(tx, a.person_id, s, SkillLevel::Guided, v.occurred_at)?;
+        }
+        if a.actions.iter().any(|x| x == "vneid_activated") {
+            tx.prepare_cached("UPDATE persons SET vneid_activated = 1 WHERE id = ?1")?.execute([a.person_id])?;
+        }
+        if SkillLevel::Guided >= SkillLevel::MASTERY && !a.skills_guided.is_empty() {
+            refresh_mastery(tx, a.person_id)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn insert_self_report(tx: &Transaction<'_>, r: &SelfReport, hlc: Hlc) -> CoreResult<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO self_reports (id, person_id, skills, channel, reported_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
+        params![r.id, r.person_id, r.skills.join(","), enum_text(r.channel), ts(r.reported_at), hlc.to_string()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn insert_verification(tx: &Transaction<'_>, v: &SkillVerification, hlc: Hlc) -> CoreResult<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO skill_verifications (id, person_id, skill, leader_id, at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![v.id, v.person_id, v.skill, v.leader_id, ts(v.at), hlc.to_string()])?;
+    Ok(())
+}
+
+pub(super) fn insert_correction(tx: &Transaction<'_>, c: &SkillCorrection, from_level: i64, hlc: Hlc) -> CoreResult<()> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO skill_corrections (id, person_id, skill, from_level, to_level, leader_id, reason, at, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![c.id, c.person_id, c.skill, from_level, c.to_level as i64, c.leader_id, c.reason, ts(c.at), hlc.to_string()])?;
     Ok(())
 }
 

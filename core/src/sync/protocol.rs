@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The oldest client schema the server still accepts; older apps are told to update.
-pub const MIN_CLIENT_SCHEMA: i64 = 3;
+pub const MIN_CLIENT_SCHEMA: i64 = 4;
 
 /// Default page budget for pulled changes, in bytes of their uncompressed JSON state.
 /// Sized so a 300-household assignment (≈1,900 records) arrives in two pages.
