@@ -359,13 +359,15 @@ impl BaselineWriter {
         let id = VisitId::new();
         let occurred = ts_text(v.occurred_at);
         let recorded = ts_text(now());
+        self.hlc_counter += 1;
+        let hlc = Hlc { millis: now().timestamp_millis(), counter: self.hlc_counter, device: self.device }.to_string();
         let tx = self.conn.transaction().expect("begin");
         tx.prepare_cached(
-            "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes)
-             VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL, NULL)",
+            "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes, hlc)
+             VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL, NULL, ?9)",
         )
         .expect("prepare visit")
-        .execute(params![id, household_id, v.campaign_id, v.team_id, v.volunteer_id, occurred, recorded, v.notes])
+        .execute(params![id, household_id, v.campaign_id, v.team_id, v.volunteer_id, occurred, recorded, v.notes, hlc])
         .expect("insert visit");
         {
             let mut topic = tx.prepare_cached("INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)").expect("prepare topic");
@@ -409,15 +411,13 @@ impl BaselineWriter {
             .expect("prepare household")
             .execute(params![household_id, occurred])
             .expect("update household");
-            self.hlc_counter += 1;
-            let hlc = Hlc { millis: now().timestamp_millis(), counter: self.hlc_counter, device: self.device };
             let payload = serde_json::to_string(v).expect("payload");
             tx.prepare_cached(
                 "INSERT INTO outbox (seq, op_id, hlc, entity, entity_id, kind, base_version, payload, created_at)
                  VALUES (?1, ?2, ?3, 'visit', ?4, 'append', NULL, ?5, ?6)",
             )
             .expect("prepare outbox")
-            .execute(params![self.seq, OpId::new(), hlc.to_string(), id.to_string(), payload, recorded])
+            .execute(params![self.seq, OpId::new(), hlc, id.to_string(), payload, recorded])
             .expect("insert outbox");
         }
         tx.commit().expect("commit");

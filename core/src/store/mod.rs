@@ -12,13 +12,16 @@
 //! - Every local change writes its rows and an outbox entry in one transaction (see
 //!   [`outbox`]); sync sends the outbox.
 
+mod apply;
 mod checkpoint;
+mod derive;
 pub mod outbox;
 mod read;
 pub mod schema;
 mod setup;
 mod write;
 
+pub use apply::{ApplyReport, ConflictRecord, Enrolment, RejectedOp};
 pub use read::{HouseholdDetail, MemberDetail, SearchHit, TodaysWork};
 pub use write::{HouseholdPatch, PersonPatch, Saved};
 
@@ -193,22 +196,40 @@ impl Store {
     /// Run `f` in one write transaction. Everything it writes, outbox entries included,
     /// commits together or not at all.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        self.write_with(true, f)
+    }
+
+    /// [`Store::write`], optionally with foreign-key checks off (for applying pulled
+    /// records, whose order is not dependency order; see docs/sync-protocol.md).
+    pub(crate) fn write_with<T>(&self, foreign_keys: bool, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
         let now = self.now();
         let mut guard = self.lock_writer()?;
-        let Writer { conn, hlc, next_seq } = &mut *guard;
+        if !foreign_keys {
+            // Only takes effect outside a transaction, which is where we are.
+            guard.conn.pragma_update(None, "foreign_keys", false)?;
+        }
+        let result = self.write_locked(&mut guard, now, f);
+        if !foreign_keys {
+            guard.conn.pragma_update(None, "foreign_keys", true)?;
+        }
+        drop(guard);
+        if result.is_ok() {
+            self.checkpointer.nudge();
+        }
+        result
+    }
+
+    fn write_locked<T>(&self, guard: &mut Writer, now: DateTime<Utc>, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        let Writer { conn, hlc, next_seq } = guard;
         let (hlc_before, seq_before) = (hlc.clone(), *next_seq);
         let tx = conn.transaction()?;
-        let mut w = WriteTx { tx, hlc, next_seq, now, wall_ms: self.options.clock.now().timestamp_millis(), ops: 0 };
+        let mut w = WriteTx { tx, hlc, next_seq, now, wall_ms: self.options.clock.now().timestamp_millis(), ops: 0, observed: false };
         let result = f(&mut w);
         let result = result.and_then(|v| w.finish().map(|()| v));
         if result.is_err() {
             // Nothing was committed: forget the timestamps and sequence numbers handed out.
             *hlc = hlc_before;
             *next_seq = seq_before;
-        }
-        drop(guard);
-        if result.is_ok() {
-            self.checkpointer.nudge();
         }
         result
     }
@@ -230,6 +251,8 @@ pub(crate) struct WriteTx<'a> {
     pub now: DateTime<Utc>,
     wall_ms: i64,
     ops: u32,
+    /// Whether the clock moved for a pulled change (its state must be persisted).
+    observed: bool,
 }
 
 impl WriteTx<'_> {
@@ -237,8 +260,21 @@ impl WriteTx<'_> {
         self.hlc.tick(self.wall_ms)
     }
 
+    /// Move the clock past a timestamp received from the server.
+    pub fn observe(&mut self, remote: Hlc) {
+        self.hlc.observe(remote, self.wall_ms);
+        self.observed = true;
+    }
+
+    /// Remember the server's clock offset (persisted with this transaction).
+    pub fn set_clock_offset(&mut self, offset_ms: i64) -> CoreResult<()> {
+        self.hlc.set_offset_ms(offset_ms);
+        self.tx.prepare_cached("UPDATE device SET clock_offset_ms = ?1 WHERE id = 1")?.execute([offset_ms])?;
+        Ok(())
+    }
+
     fn finish(self) -> CoreResult<()> {
-        if self.ops > 0 {
+        if self.ops > 0 || self.observed {
             let last = self.hlc.last().map(|h| h.to_string());
             self.tx
                 .prepare_cached("UPDATE device SET hlc_last = ?1, next_seq = ?2 WHERE id = 1")?

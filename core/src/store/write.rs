@@ -164,23 +164,8 @@ impl Store {
         self.write(|w| {
             let base = version_of(&w.tx, "households", &id.to_string())?.ok_or_else(|| not_found("household", id))?;
             let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), &clean)?;
-            let v = version.to_string();
-            if let Some(a) = &clean.address {
-                w.tx.execute("UPDATE households SET address = ?2 WHERE id = ?1", params![id, a])?;
-            }
-            if let Some(p) = &clean.phone {
-                w.tx.execute("UPDATE households SET phone = ?2 WHERE id = ?1", params![id, p])?;
-            }
-            if let Some(l) = &clean.location {
-                w.tx.execute("UPDATE households SET lat = ?2, lon = ?3 WHERE id = ?1", params![id, l.map(|l| l.lat), l.map(|l| l.lon)])?;
-            }
-            if let Some(i) = &clean.indicators {
-                w.tx.execute(
-                    "UPDATE households SET has_smartphone = ?2, has_broadband = ?3, has_epayment_adult = ?4, uses_internet = ?5 WHERE id = ?1",
-                    params![id, opt_bool(i.has_smartphone), opt_bool(i.has_broadband), opt_bool(i.has_epayment_adult), opt_bool(i.uses_internet)],
-                )?;
-            }
-            w.tx.execute("UPDATE households SET version = ?2 WHERE id = ?1", params![id, v])?;
+            write_household_patch(&w.tx, id, &clean)?;
+            w.tx.execute("UPDATE households SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
             refresh_household_search(&w.tx, id)?;
             Ok(Saved { id, warnings: vec![] })
         })
@@ -207,22 +192,7 @@ impl Store {
             let base = version_of(&w.tx, "persons", &id.to_string())?.ok_or_else(|| not_found("person", id))?;
             let household: HouseholdId = w.tx.query_row("SELECT household_id FROM persons WHERE id = ?1", [id], |r| r.get(0))?;
             let version = w.emit(Entity::Person, &id.to_string(), OpKind::Update, Some(base), &clean)?;
-            if let Some(n) = &clean.full_name {
-                w.tx.execute("UPDATE persons SET full_name = ?2, search_key = tn_fold(?2) WHERE id = ?1", params![id, n])?;
-                w.tx.execute("UPDATE households SET head_name = ?2 WHERE head_id = ?1", params![id, n])?;
-            }
-            if let Some(y) = clean.birth_year {
-                w.tx.execute("UPDATE persons SET birth_year = ?2 WHERE id = ?1", params![id, y])?;
-            }
-            if let Some(s) = clean.sex {
-                w.tx.execute("UPDATE persons SET sex = ?2 WHERE id = ?1", params![id, s.map(enum_text)])?;
-            }
-            if let Some(r) = clean.relation {
-                w.tx.execute("UPDATE persons SET relation = ?2 WHERE id = ?1", params![id, enum_text(r)])?;
-            }
-            if let Some(p) = &clean.phone {
-                w.tx.execute("UPDATE persons SET phone = ?2 WHERE id = ?1", params![id, p])?;
-            }
+            write_person_patch(&w.tx, id, &clean)?;
             w.tx.execute("UPDATE persons SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
             refresh_household_search(&w.tx, household)?;
             Ok(Saved { id, warnings: vec![] })
@@ -288,7 +258,8 @@ impl Store {
     pub fn verify_skill(&self, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<VerificationId> {
         self.write(|w| {
             check_leader_and_skill(&w.tx, person, skill, leader)?;
-            let v = SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.to_owned(), leader_id: leader, at: w.now };
+            let v =
+                SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.to_owned(), leader_id: leader, at: w.now };
             let hlc = w.emit(Entity::SkillVerification, &v.id.to_string(), OpKind::Append, None, &v)?;
             insert_verification(&w.tx, &v, hlc)?;
             raise_skill(&w.tx, person, skill, SkillLevel::Verified, v.at)?;
@@ -309,15 +280,27 @@ impl Store {
         let reason = validate::correction_reason(reason).map_err(invalid)?;
         self.write(|w| {
             check_leader_and_skill(&w.tx, person, skill, leader)?;
-            let from: i64 = w
-                .tx
-                .query_row("SELECT level FROM person_skills WHERE person_id = ?1 AND skill = ?2", params![person, skill], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
+            let from: i64 =
+                w.tx.query_row("SELECT level FROM person_skills WHERE person_id = ?1 AND skill = ?2", params![person, skill], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or(0);
             if from == to_level as i64 {
-                return Err(invalid(Problem::error("to_level", ProblemCode::NothingChanged, "Mức này không thay đổi", "The level is unchanged")));
+                return Err(invalid(Problem::error(
+                    "to_level",
+                    ProblemCode::NothingChanged,
+                    "Mức này không thay đổi",
+                    "The level is unchanged",
+                )));
             }
-            let c = SkillCorrection { id: CorrectionId::new(), person_id: person, skill: skill.to_owned(), to_level, leader_id: leader, reason: reason.clone(), at: w.now };
+            let c = SkillCorrection {
+                id: CorrectionId::new(),
+                person_id: person,
+                skill: skill.to_owned(),
+                to_level,
+                leader_id: leader,
+                reason: reason.clone(),
+                at: w.now,
+            };
             let hlc = w.emit(Entity::SkillCorrection, &c.id.to_string(), OpKind::Append, None, &c)?;
             insert_correction(&w.tx, &c, from, hlc)?;
             w.tx.execute(
@@ -329,6 +312,57 @@ impl Store {
             Ok(c.id)
         })
     }
+}
+
+/// Write a (validated) household patch's fields.
+pub(super) fn write_household_patch(tx: &Transaction<'_>, id: HouseholdId, p: &HouseholdPatch) -> CoreResult<()> {
+    if let Some(a) = &p.address {
+        tx.prepare_cached("UPDATE households SET address = ?2 WHERE id = ?1")?.execute(params![id, a])?;
+    }
+    if let Some(phone) = &p.phone {
+        tx.prepare_cached("UPDATE households SET phone = ?2 WHERE id = ?1")?.execute(params![id, phone])?;
+    }
+    if let Some(l) = &p.location {
+        tx.prepare_cached("UPDATE households SET lat = ?2, lon = ?3 WHERE id = ?1")?.execute(params![
+            id,
+            l.map(|l| l.lat),
+            l.map(|l| l.lon)
+        ])?;
+    }
+    if let Some(i) = &p.indicators {
+        tx.prepare_cached(
+            "UPDATE households SET has_smartphone = ?2, has_broadband = ?3, has_epayment_adult = ?4, uses_internet = ?5 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            opt_bool(i.has_smartphone),
+            opt_bool(i.has_broadband),
+            opt_bool(i.has_epayment_adult),
+            opt_bool(i.uses_internet)
+        ])?;
+    }
+    Ok(())
+}
+
+/// Write a (validated) person patch's fields, keeping the head's name on the household.
+pub(super) fn write_person_patch(tx: &Transaction<'_>, id: PersonId, p: &PersonPatch) -> CoreResult<()> {
+    if let Some(n) = &p.full_name {
+        tx.prepare_cached("UPDATE persons SET full_name = ?2, search_key = tn_fold(?2) WHERE id = ?1")?.execute(params![id, n])?;
+        tx.prepare_cached("UPDATE households SET head_name = ?2 WHERE head_id = ?1")?.execute(params![id, n])?;
+    }
+    if let Some(y) = p.birth_year {
+        tx.prepare_cached("UPDATE persons SET birth_year = ?2 WHERE id = ?1")?.execute(params![id, y])?;
+    }
+    if let Some(sex) = p.sex {
+        tx.prepare_cached("UPDATE persons SET sex = ?2 WHERE id = ?1")?.execute(params![id, sex.map(enum_text)])?;
+    }
+    if let Some(r) = p.relation {
+        tx.prepare_cached("UPDATE persons SET relation = ?2 WHERE id = ?1")?.execute(params![id, enum_text(r)])?;
+    }
+    if let Some(phone) = &p.phone {
+        tx.prepare_cached("UPDATE persons SET phone = ?2 WHERE id = ?1")?.execute(params![id, phone])?;
+    }
+    Ok(())
 }
 
 fn insert_person(w: &mut WriteTx<'_>, id: PersonId, household: HouseholdId, p: &NewPerson) -> CoreResult<()> {
@@ -535,15 +569,18 @@ fn raise_from_visit(tx: &Transaction<'_>, v: &Visit) -> CoreResult<()> {
 }
 
 pub(super) fn insert_self_report(tx: &Transaction<'_>, r: &SelfReport, hlc: Hlc) -> CoreResult<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO self_reports (id, person_id, skills, channel, reported_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
-        params![r.id, r.person_id, r.skills.join(","), enum_text(r.channel), ts(r.reported_at), hlc.to_string()],
-    )?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO self_reports (id, person_id, skills, channel, reported_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![r.id, r.person_id, r.skills.join(","), enum_text(r.channel), ts(r.reported_at), hlc.to_string()])?;
     Ok(())
 }
 
 pub(super) fn insert_verification(tx: &Transaction<'_>, v: &SkillVerification, hlc: Hlc) -> CoreResult<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO skill_verifications (id, person_id, skill, leader_id, at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![v.id, v.person_id, v.skill, v.leader_id, ts(v.at), hlc.to_string()])?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO skill_verifications (id, person_id, skill, leader_id, at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![v.id, v.person_id, v.skill, v.leader_id, ts(v.at), hlc.to_string()])?;
     Ok(())
 }
 

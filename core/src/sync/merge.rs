@@ -105,8 +105,11 @@ pub fn apply_op(state: Option<RecordState>, op: &Op) -> Result<(RecordState, Vec
                         // The writer did not see the field's current value, and disagrees with it.
                         let concurrent = op.base_version.is_none_or(|base| cur > base);
                         if concurrent && old != value {
-                            let (kept, kept_version, other, other_version) =
-                                if op.hlc > cur { (value.clone(), op.hlc, old.clone(), cur) } else { (old.clone(), cur, value.clone(), op.hlc) };
+                            let (kept, kept_version, other, other_version) = if op.hlc > cur {
+                                (value.clone(), op.hlc, old.clone(), cur)
+                            } else {
+                                (old.clone(), cur, value.clone(), op.hlc)
+                            };
                             conflicts.push(FieldConflict {
                                 entity: op.entity,
                                 entity_id: op.entity_id.clone(),
@@ -172,11 +175,15 @@ mod tests {
     #[test]
     fn concurrent_name_change_is_a_conflict_sequential_is_not() {
         let (a, b) = (DeviceId::new(), DeviceId::new());
-        let (s, _) = apply_op(None, &op(OpKind::Create, Entity::Person, 10, a, None, json!({"full_name": "Lò Văn Pánh", "birth_year": 1970}))).expect("c");
+        let (s, _) =
+            apply_op(None, &op(OpKind::Create, Entity::Person, 10, a, None, json!({"full_name": "Lò Văn Pánh", "birth_year": 1970})))
+                .expect("c");
         // b renames on the created version; a renames, also on the created version: concurrent.
-        let (s, c1) = apply_op(Some(s), &op(OpKind::Update, Entity::Person, 30, b, Some(10), json!({"full_name": "Lò Văn Panh"}))).expect("b");
+        let (s, c1) =
+            apply_op(Some(s), &op(OpKind::Update, Entity::Person, 30, b, Some(10), json!({"full_name": "Lò Văn Panh"}))).expect("b");
         assert!(c1.is_empty());
-        let (s, c2) = apply_op(Some(s), &op(OpKind::Update, Entity::Person, 20, a, Some(10), json!({"full_name": "Lò Văn Pảnh"}))).expect("a");
+        let (s, c2) =
+            apply_op(Some(s), &op(OpKind::Update, Entity::Person, 20, a, Some(10), json!({"full_name": "Lò Văn Pảnh"}))).expect("a");
         assert_eq!(c2.len(), 1);
         assert_eq!((c2[0].kept.as_str(), c2[0].other.as_str()), (Some("Lò Văn Panh"), Some("Lò Văn Pảnh")));
         assert_eq!(s.fields["full_name"], "Lò Văn Panh");
@@ -194,7 +201,10 @@ mod tests {
         let (s, _) = apply_op(None, &v).expect("append");
         let again = op(OpKind::Append, Entity::Visit, 99, a, None, json!({"notes": "changed"}));
         assert_eq!(apply_op(Some(s.clone()), &again).expect("repeat").0, s);
-        assert_eq!(apply_op(Some(s), &op(OpKind::Update, Entity::Visit, 20, a, None, json!({}))), Err(MergeError::WrongKind(Entity::Visit, OpKind::Update)));
+        assert_eq!(
+            apply_op(Some(s), &op(OpKind::Update, Entity::Visit, 20, a, None, json!({}))),
+            Err(MergeError::WrongKind(Entity::Visit, OpKind::Update))
+        );
 
         let (h, _) = apply_op(None, &op(OpKind::Create, Entity::Household, 10, a, None, json!({"address": "Số 1"}))).expect("c");
         let (h, _) = apply_op(Some(h), &op(OpKind::Delete, Entity::Household, 20, a, Some(10), json!({}))).expect("d");

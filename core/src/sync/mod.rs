@@ -5,6 +5,7 @@
 //!
 //! The protocol is written down in `docs/sync-protocol.md`; this module follows it.
 
+pub mod client;
 pub mod codec;
 pub mod merge;
 pub mod protocol;
