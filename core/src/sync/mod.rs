@@ -7,6 +7,8 @@
 
 pub mod client;
 pub mod codec;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod merge;
 pub mod protocol;
 
