@@ -13,8 +13,12 @@
 //! both. Nothing asserts on time.
 //!
 //! - `record_visit`: [`Store::record_visit`] (validate, store, derived status, outbox)
-//!   vs. the same rows written with `prepare_cached` statements in one transaction, on a
-//!   separate SQLite file with the same schema and durability pragmas.
+//!   vs. the same rows (visit with its HLC, topics, attendees, outcomes, skill upserts,
+//!   household counters, outbox entry) written with `prepare_cached` statements in one
+//!   transaction, on a separate SQLite file with the same schema and pragmas (WAL,
+//!   `synchronous=FULL`, foreign keys, no automatic checkpoint). What the store does on
+//!   top (validation lookups, the device row with its HLC and sequence number) is the
+//!   overhead measured. Each batch starts from a checkpointed, empty WAL on both sides.
 //! - `assignment_households`: [`Store::assignment_households`] for 300 households vs. a
 //!   bare `SELECT id, village_id, address, head_name FROM households WHERE village_id = ?`
 //!   of the same rows on the same file.
@@ -58,28 +62,19 @@ struct Plan {
     quick: bool,
     /// Interleaved rounds (each: one batch of ours, one of the baseline).
     rounds: usize,
-    /// Pause before each timed batch so the store's background checkpointer (which fires
-    /// 200 ms after the last write) does not run inside the other side's batch.
-    settle: Duration,
+    /// Operations per timed batch.
+    batch: usize,
 }
 
 impl Plan {
-    fn from_args() -> Self {
+    /// `rounds` × `batch` for a real run; 3 × 3 for a smoke run.
+    fn from_args(rounds: usize, batch: usize) -> Self {
         let args: Vec<String> = std::env::args().collect();
         let quick = args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench");
         if quick {
-            Self { quick, rounds: 3, settle: Duration::ZERO }
+            Self { quick, rounds: 3, batch: 3 }
         } else {
-            Self { quick, rounds: 15, settle: Duration::from_millis(250) }
-        }
-    }
-
-    /// Operations per timed batch in the interleaved measurement.
-    fn batch(&self, full: usize) -> usize {
-        if self.quick {
-            3
-        } else {
-            full
+            Self { quick, rounds, batch }
         }
     }
 }
@@ -530,27 +525,30 @@ impl VisitBench {
     }
 }
 
-/// Time recording `visits` with the store, after a checkpoint (and `settle`) so every
-/// batch starts from an empty WAL.
-fn time_ours(store: &Store, visits: &[NewVisit], settle: Duration) -> Duration {
+/// Time recording `visits` with the store. Every batch starts from an empty WAL, and
+/// ends with a checkpoint (untimed) so the store's background checkpointer, which fires
+/// 200 ms after the last write, finds nothing to do while the baseline is being timed.
+fn time_ours(store: &Store, visits: &[NewVisit]) -> Duration {
     store.checkpoint().expect("checkpoint");
-    std::thread::sleep(settle);
     let t = Instant::now();
     for v in visits {
         black_box(store.record_visit(v).expect("record visit"));
     }
-    t.elapsed()
+    let elapsed = t.elapsed();
+    store.checkpoint().expect("checkpoint");
+    elapsed
 }
 
 /// The same for the baseline writer.
-fn time_base(writer: &mut BaselineWriter, visits: &[NewVisit], settle: Duration) -> Duration {
+fn time_base(writer: &mut BaselineWriter, visits: &[NewVisit]) -> Duration {
     writer.checkpoint();
-    std::thread::sleep(settle);
     let t = Instant::now();
     for v in visits {
         black_box(writer.record(v));
     }
-    t.elapsed()
+    let elapsed = t.elapsed();
+    writer.checkpoint();
+    elapsed
 }
 
 fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, quick: bool) {
@@ -560,7 +558,9 @@ fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, q
 }
 
 fn bench_record_visit(c: &mut Criterion) {
-    let plan = Plan::from_args();
+    // Writes wait on fsync, whose latency swings with whatever else uses the disk: many
+    // short rounds keep each pair of batches close in time.
+    let plan = Plan::from_args(30, 50);
     let mut bench: Option<VisitBench> = None;
     let mut group = c.benchmark_group("record_visit");
     configure(&mut group, plan.quick);
@@ -570,7 +570,7 @@ fn bench_record_visit(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let specs = vb.specs(iters as usize);
             let visits: Vec<NewVisit> = specs.iter().map(|s| new_visit(&vb.world, s)).collect();
-            time_ours(&vb.store, &visits, Duration::ZERO)
+            time_ours(&vb.store, &visits)
         });
     });
     group.bench_function("baseline", |b| {
@@ -578,7 +578,7 @@ fn bench_record_visit(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let specs = vb.specs(iters as usize);
             let visits: Vec<NewVisit> = specs.iter().map(|s| new_visit(&vb.base_world, s)).collect();
-            time_base(&mut vb.base, &visits, Duration::ZERO)
+            time_base(&mut vb.base, &visits)
         });
     });
     group.finish();
@@ -586,7 +586,7 @@ fn bench_record_visit(c: &mut Criterion) {
     // Criterion ran (filters and --list can skip it): measure the ratio ourselves. Both
     // sides record the same visits (by spec) in each round.
     let Some(vb) = bench.as_mut() else { return };
-    let batch = plan.batch(100);
+    let batch = plan.batch;
     let rounds: Vec<Vec<VisitSpec>> = (0..plan.rounds).map(|_| vb.specs(batch)).collect();
     let ours: Vec<Vec<NewVisit>> = rounds.iter().map(|r| r.iter().map(|s| new_visit(&vb.world, s)).collect()).collect();
     let base: Vec<Vec<NewVisit>> = rounds.iter().map(|r| r.iter().map(|s| new_visit(&vb.base_world, s)).collect()).collect();
@@ -594,8 +594,8 @@ fn bench_record_visit(c: &mut Criterion) {
     ratio(
         "record_visit",
         plan,
-        |round| per_op(time_ours(store, &ours[round], plan.settle), batch),
-        |round| per_op(time_base(writer, &base[round], plan.settle), batch),
+        |round| per_op(time_ours(store, &ours[round]), batch),
+        |round| per_op(time_base(writer, &base[round]), batch),
     );
 }
 
@@ -680,8 +680,7 @@ impl AssignmentBench {
         me
     }
 
-    fn time_ours(&self, n: usize, settle: Duration) -> Duration {
-        std::thread::sleep(settle);
+    fn time_ours(&self, n: usize) -> Duration {
         let t = Instant::now();
         for _ in 0..n {
             black_box(self.store.assignment_households(self.world.team, None).expect("assignment"));
@@ -689,8 +688,7 @@ impl AssignmentBench {
         t.elapsed()
     }
 
-    fn time_bare(&self, n: usize, settle: Duration) -> Duration {
-        std::thread::sleep(settle);
+    fn time_bare(&self, n: usize) -> Duration {
         let t = Instant::now();
         for _ in 0..n {
             black_box(bare_households(&self.bare, self.world.village));
@@ -700,29 +698,26 @@ impl AssignmentBench {
 }
 
 fn bench_assignment(c: &mut Criterion) {
-    let plan = Plan::from_args();
+    let plan = Plan::from_args(15, 300);
     let mut bench: Option<AssignmentBench> = None;
     let mut group = c.benchmark_group("assignment_households");
     configure(&mut group, plan.quick);
     group.bench_function("store", |b| {
         let ab = bench.get_or_insert_with(AssignmentBench::new);
-        b.iter_custom(|iters| ab.time_ours(iters as usize, Duration::ZERO));
+        b.iter_custom(|iters| ab.time_ours(iters as usize));
     });
     group.bench_function("baseline", |b| {
         let ab = bench.get_or_insert_with(AssignmentBench::new);
-        b.iter_custom(|iters| ab.time_bare(iters as usize, Duration::ZERO));
+        b.iter_custom(|iters| ab.time_bare(iters as usize));
     });
     group.finish();
 
     let Some(ab) = bench.as_ref() else { return };
-    let batch = plan.batch(300);
-    // Reads only: nothing to settle.
-    let plan = Plan { settle: Duration::ZERO, ..plan };
     ratio(
         "assignment_households",
         plan,
-        |_| per_op(ab.time_ours(batch, plan.settle), batch),
-        |_| per_op(ab.time_bare(batch, plan.settle), batch),
+        |_| per_op(ab.time_ours(plan.batch), plan.batch),
+        |_| per_op(ab.time_bare(plan.batch), plan.batch),
     );
 }
 

@@ -69,14 +69,22 @@ fn status(visit_count: u32, mastered: u32, goal: u32) -> HouseholdStatus {
     }
 }
 
-/// Households of a team's assignments (villages and single households); with a
-/// volunteer, those assigned to them or to the whole team.
-const ASSIGNED: &str = "SELECT h.id, h.village_id, h.address, h.head_name, h.member_count, h.visit_count, h.last_visit_at, h.mastered_count
+/// Households in villages assigned to a team (or one volunteer of it), in village and
+/// address order straight from the covering index `households_assignment`.
+const ASSIGNED_VILLAGES: &str =
+    "SELECT h.id, h.village_id, h.address, h.head_name, h.member_count, h.visit_count, h.last_visit_at, h.mastered_count
      FROM households h
-     WHERE h.deleted = 0 AND (
-        h.village_id IN (SELECT village_id FROM assignments WHERE team_id = ?1 AND village_id IS NOT NULL AND (?2 IS NULL OR volunteer_id IS NULL OR volunteer_id = ?2))
-        OR h.id IN (SELECT household_id FROM assignments WHERE team_id = ?1 AND household_id IS NOT NULL AND (?2 IS NULL OR volunteer_id IS NULL OR volunteer_id = ?2)))
+     WHERE h.deleted = 0 AND h.village_id IN (SELECT village_id FROM assignments
+         WHERE team_id = ?1 AND village_id IS NOT NULL AND (?2 IS NULL OR volunteer_id IS NULL OR volunteer_id = ?2))
      ORDER BY h.village_id, h.address";
+
+/// Households assigned one by one (usually none). Kept apart from the village query:
+/// an OR of the two defeats the index and costs a sort.
+const ASSIGNED_HOUSEHOLDS: &str =
+    "SELECT h.id, h.village_id, h.address, h.head_name, h.member_count, h.visit_count, h.last_visit_at, h.mastered_count
+     FROM households h
+     WHERE h.deleted = 0 AND h.id IN (SELECT household_id FROM assignments
+         WHERE team_id = ?1 AND household_id IS NOT NULL AND (?2 IS NULL OR volunteer_id IS NULL OR volunteer_id = ?2))";
 
 fn household_row(r: &Row<'_>) -> rusqlite::Result<Household> {
     let lat: Option<f64> = r.get("lat")?;
@@ -179,24 +187,33 @@ impl Store {
     /// The households a team (or one volunteer of it) works on, with their status.
     pub fn assignment_households(&self, team: TeamId, volunteer: Option<MemberId>) -> CoreResult<Vec<HouseholdSummary>> {
         let goal = self.options.household_goal;
+        let row = |r: &Row<'_>| {
+            let visit_count: u32 = r.get(5)?;
+            let mastered_count: u32 = r.get(7)?;
+            Ok(HouseholdSummary {
+                id: r.get(0)?,
+                village_id: r.get(1)?,
+                address: r.get(2)?,
+                head_name: r.get(3)?,
+                member_count: r.get(4)?,
+                visit_count,
+                last_visit_at: r.get::<_, Option<String>>(6)?.map(|s| parse_ts(&s)).transpose()?,
+                mastered_count,
+                status: status(visit_count, mastered_count, goal),
+            })
+        };
         self.read(|c| {
-            let mut st = c.prepare_cached(ASSIGNED)?;
-            let rows = st.query_map(params![team, volunteer], |r| {
-                let visit_count: u32 = r.get(5)?;
-                let mastered_count: u32 = r.get(7)?;
-                Ok(HouseholdSummary {
-                    id: r.get(0)?,
-                    village_id: r.get(1)?,
-                    address: r.get(2)?,
-                    head_name: r.get(3)?,
-                    member_count: r.get(4)?,
-                    visit_count,
-                    last_visit_at: r.get::<_, Option<String>>(6)?.map(|s| parse_ts(&s)).transpose()?,
-                    mastered_count,
-                    status: status(visit_count, mastered_count, goal),
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let mut rows: Vec<HouseholdSummary> =
+                c.prepare_cached(ASSIGNED_VILLAGES)?.query_map(params![team, volunteer], row)?.collect::<Result<_, _>>()?;
+            let singles: Vec<HouseholdSummary> =
+                c.prepare_cached(ASSIGNED_HOUSEHOLDS)?.query_map(params![team, volunteer], row)?.collect::<Result<_, _>>()?;
+            if !singles.is_empty() {
+                let seen: std::collections::HashSet<HouseholdId> = rows.iter().map(|r| r.id).collect();
+                rows.extend(singles.into_iter().filter(|s| !seen.contains(&s.id)));
+                // Same order as SQLite's: village id text, then address bytes.
+                rows.sort_by(|a, b| (a.village_id.to_string(), &a.address).cmp(&(b.village_id.to_string(), &b.address)));
+            }
+            Ok(rows)
         })
     }
 

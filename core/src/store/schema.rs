@@ -249,8 +249,15 @@ CREATE TABLE conflicts (
 ) WITHOUT ROWID;
 "#;
 
+/// Migration 5: opening an assignment reads only this partial covering index, in order
+/// (no table lookups, no sort): measured 1.9× → 1.3× a bare SELECT of the same rows.
+const V5: &str = r#"
+CREATE INDEX households_assignment ON households(village_id, address, id, head_name, member_count, visit_count, last_visit_at, mastered_count)
+    WHERE deleted = 0;
+"#;
+
 /// All migrations, in order. `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
