@@ -1,0 +1,218 @@
+//! The handle apps hold: one local database (one SQLite file per device). Every method is
+//! synchronous and takes `&self`; the store inside serialises writers and has its own
+//! reader, so one handle serves every thread. Call it off the main thread (Kotlin
+//! `Dispatchers.IO`, Swift `Task.detached` or an actor).
+//!
+//! Closing: Kotlin's `close()` (the handle is `AutoCloseable`) and Swift's `deinit` release
+//! it; calls already running finish first, and the SQLite files close when the last one
+//! returns. A call on a closed Kotlin handle throws `IllegalStateException`.
+
+use crate::error::{parse_id, parse_opt_id, Result, TungNhaError};
+use crate::figures::{DayRange, FigureScope, Figures};
+use crate::household::{HouseholdDetail, HouseholdInput, HouseholdSummary, PersonInput, SearchHit, TodaysWork};
+use crate::model::Saved;
+use crate::setup::{Team, TeamInput, Village};
+use crate::sync::{self, Conflict, Enrolment, Forward, RejectedOp, SyncCancel, SyncListener, SyncReport, SyncSettings};
+use crate::time::LocalDay;
+use crate::visit::{SelfReportInput, VisitInput};
+use std::sync::Arc;
+use std::time::Duration;
+use tungnha_core::figures::FigureQuery;
+use tungnha_core::ids::{HouseholdId, OpId};
+use tungnha_core::model::{AssignmentTarget, SkillLevel};
+use tungnha_core::store::StoreOptions;
+use tungnha_core::sync::client;
+use tungnha_core::sync::http::HttpTransport;
+use tungnha_core::Store;
+
+#[derive(Debug, uniffi::Object)]
+pub struct Database {
+    store: Store,
+}
+
+#[uniffi::export]
+impl Database {
+    /// Open (or create) the database at `path`, upgrading its schema if needed.
+    ///
+    /// `encryption_key` is for the encrypted database (SQLCipher) that this build does not
+    /// have yet: pass `null`/`nil`. A key is refused rather than ignored, so nobody stores
+    /// data unencrypted believing it is encrypted.
+    #[uniffi::constructor(default(encryption_key = None))]
+    pub fn open(path: String, encryption_key: Option<String>) -> Result<Arc<Self>> {
+        if encryption_key.is_some() {
+            return Err(TungNhaError::storage(
+                "encryption_unavailable",
+                "Phiên bản này chưa hỗ trợ mã hoá cơ sở dữ liệu",
+                "This build cannot encrypt the database yet",
+                "open() was given an encryption key".into(),
+            ));
+        }
+        Ok(Arc::new(Self { store: Store::open(path, StoreOptions::default())? }))
+    }
+
+    /// This installation's device id.
+    pub fn device_id(&self) -> String {
+        self.store.device_id().to_string()
+    }
+
+    /// Local changes not yet acknowledged by the server.
+    pub fn pending_count(&self) -> Result<u64> {
+        Ok(self.store.pending_count()?)
+    }
+
+    /// Write the journal into the database file now (e.g. when the app goes to the background).
+    pub fn checkpoint(&self) -> Result<()> {
+        Ok(self.store.checkpoint()?)
+    }
+
+    // ---- enrolment and sync
+
+    /// The device's enrolment, if it has one.
+    pub fn enrolment(&self) -> Result<Option<Enrolment>> {
+        Ok(self.store.enrolment()?.map(Into::into))
+    }
+
+    /// Exchange an enrolment code (8 characters, from a team leader or official) for this
+    /// device's token, and keep it.
+    pub fn enrol(&self, server_url: String, code: String, device_name: String) -> Result<Enrolment> {
+        let transport = HttpTransport::with_defaults(&server_url);
+        Ok(client::enrol(&self.store, &transport, &code, &device_name)?.into())
+    }
+
+    /// Send everything pending and pull everything new. Progress goes to `listener`;
+    /// `cancel` stops it between round trips. Safe to call again after any failure:
+    /// nothing acknowledged is sent twice and nothing unacknowledged is lost.
+    #[uniffi::method(default(settings = None, listener = None, cancel = None))]
+    pub fn sync(
+        &self,
+        server_url: String,
+        settings: Option<SyncSettings>,
+        listener: Option<Arc<dyn SyncListener>>,
+        cancel: Option<Arc<SyncCancel>>,
+    ) -> Result<SyncReport> {
+        let cancel = cancel.unwrap_or_default();
+        let transport = match settings.and_then(|s| s.timeout_seconds) {
+            Some(t) => HttpTransport::new(&server_url, Duration::from_secs(t.into())),
+            None => HttpTransport::with_defaults(&server_url),
+        };
+        let options = sync::options(settings, &cancel);
+        let forward = listener.map(Forward);
+        let listener = forward.as_ref().map(|f| f as &dyn client::SyncListener);
+        Ok(client::sync(&self.store, &transport, listener, cancel.token(), &options)?.into())
+    }
+
+    /// Operations the server refused, newest first.
+    pub fn rejected_ops(&self) -> Result<Vec<RejectedOp>> {
+        Ok(self.store.rejected_ops()?.into_iter().map(Into::into).collect())
+    }
+
+    /// Someone looked at a refused operation and chose to drop it.
+    pub fn discard_rejected(&self, op_id: String) -> Result<()> {
+        let id: OpId = parse_id("operation", &op_id)?;
+        Ok(self.store.discard_rejected(id)?)
+    }
+
+    /// Concurrent edits of identity fields, unresolved first.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        Ok(self.store.conflicts()?.into_iter().map(Into::into).collect())
+    }
+
+    /// A team leader settled a conflict.
+    pub fn resolve_conflict(&self, conflict_id: String) -> Result<()> {
+        Ok(self.store.resolve_conflict(&conflict_id)?)
+    }
+
+    // ---- the volunteer's screens
+
+    /// The households of a team's assignments with their status; with a volunteer, those
+    /// assigned to them or to the whole team.
+    #[uniffi::method(default(volunteer_id = None))]
+    pub fn assignment_households(&self, team_id: String, volunteer_id: Option<String>) -> Result<Vec<HouseholdSummary>> {
+        let team = parse_id("team", &team_id)?;
+        let volunteer = parse_opt_id("member", volunteer_id.as_deref())?;
+        Ok(self.store.assignment_households(team, volunteer)?.into_iter().map(Into::into).collect())
+    }
+
+    /// A household with its members and their skills, its visits and self-reports.
+    pub fn household_detail(&self, household_id: String) -> Result<HouseholdDetail> {
+        let id: HouseholdId = parse_id("household", &household_id)?;
+        Ok(self.store.household_detail(id)?.into())
+    }
+
+    /// Accent-insensitive search over names, addresses and villages (`dang` finds `Đặng`).
+    #[uniffi::method(default(village_id = None, limit = 50))]
+    pub fn search(&self, query: String, village_id: Option<String>, limit: u32) -> Result<Vec<SearchHit>> {
+        let village = parse_opt_id("village", village_id.as_deref())?;
+        Ok(self.store.search(&query, village, limit)?.into_iter().map(Into::into).collect())
+    }
+
+    /// A volunteer's work on one Vietnamese calendar day.
+    pub fn todays_work(&self, team_id: String, volunteer_id: String, day: LocalDay) -> Result<TodaysWork> {
+        Ok(self.store.todays_work(parse_id("team", &team_id)?, parse_id("member", &volunteer_id)?, day.0)?.into())
+    }
+
+    /// Record one guidance session. Problems with the input come back as
+    /// `TungNhaError.Validation` (nothing written); warnings come back with the saved id.
+    pub fn record_visit(&self, visit: VisitInput) -> Result<Saved> {
+        Ok(self.store.record_visit(&visit.into_core()?)?.into())
+    }
+
+    /// Record a citizen's own statement of their skills.
+    pub fn record_self_report(&self, report: SelfReportInput) -> Result<Saved> {
+        Ok(self.store.record_self_report(&report.into_core()?)?.into())
+    }
+
+    /// Add a household with its head (who must have given consent).
+    pub fn add_household(&self, household: HouseholdInput) -> Result<Saved> {
+        Ok(self.store.add_household(&household.into_core()?)?.into())
+    }
+
+    /// Add a member to a household (consent required).
+    pub fn add_person(&self, household_id: String, person: PersonInput) -> Result<Saved> {
+        Ok(self.store.add_person(parse_id("household", &household_id)?, &person.into_core()?)?.into())
+    }
+
+    /// Progress figures for a scope, over some days or all time.
+    #[uniffi::method(default(days = None))]
+    pub fn figures(&self, scope: FigureScope, days: Option<DayRange>) -> Result<Figures> {
+        let query = FigureQuery { scope: scope.into_core()?, days: days.map(|d| (d.first.0, d.last.0)), mastery: SkillLevel::MASTERY };
+        Ok(self.store.figures(&query)?.into())
+    }
+
+    // ---- setup (an official's or team leader's screens)
+
+    /// Add a village under a commune of the official list (key like `2025:c:04000`).
+    pub fn add_village(&self, commune_key: String, name: String) -> Result<String> {
+        Ok(self.store.add_village(&commune_key, &name)?.to_string())
+    }
+
+    pub fn villages(&self) -> Result<Vec<Village>> {
+        Ok(self.store.villages()?.into_iter().map(Into::into).collect())
+    }
+
+    /// Add a team with its members; returns the team with the members' new ids.
+    pub fn add_team(&self, team: TeamInput) -> Result<Team> {
+        let id = self.store.add_team(&team.into())?;
+        Ok(self.store.team(id)?.into())
+    }
+
+    pub fn team(&self, team_id: String) -> Result<Team> {
+        Ok(self.store.team(parse_id("team", &team_id)?)?.into())
+    }
+
+    /// Assign a village to a team, or to one volunteer of it. Returns the assignment id.
+    #[uniffi::method(default(volunteer_id = None))]
+    pub fn assign_village(&self, team_id: String, village_id: String, volunteer_id: Option<String>) -> Result<String> {
+        let target = AssignmentTarget::Village(parse_id("village", &village_id)?);
+        let volunteer = parse_opt_id("member", volunteer_id.as_deref())?;
+        Ok(self.store.assign(parse_id("team", &team_id)?, volunteer, target)?.to_string())
+    }
+
+    /// Assign one household to a team, or to one volunteer of it. Returns the assignment id.
+    #[uniffi::method(default(volunteer_id = None))]
+    pub fn assign_household(&self, team_id: String, household_id: String, volunteer_id: Option<String>) -> Result<String> {
+        let target = AssignmentTarget::Household(parse_id("household", &household_id)?);
+        let volunteer = parse_opt_id("member", volunteer_id.as_deref())?;
+        Ok(self.store.assign(parse_id("team", &team_id)?, volunteer, target)?.to_string())
+    }
+}
