@@ -1,0 +1,217 @@
+//! Command-line parsing and dispatch for `tungnha`.
+
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, TeamId};
+use tungnha_core::sync::Role;
+use tungnha_server::enrolment::{self, CodeRequest, IssuedCode, Issuer};
+use tungnha_server::storage::{open_storage, parse_role, role_text, DatabaseConfig, TestHooks};
+use tungnha_server::{qr, ServerConfig};
+
+#[derive(Debug, Parser)]
+#[command(name = "tungnha", version, about = "Từng Nhà sync server and operator tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the sync server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "TUNGNHA_LISTEN")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Issue the enrolment code of the first official of a commune or province.
+    CreateOfficial {
+        #[command(flatten)]
+        db: DbArgs,
+        /// commune_official or province_official.
+        #[arg(long, value_parser = parse_official_role)]
+        role: Role,
+        /// The official's unit, e.g. 2025:c:00004 (commune) or 2025:p:01 (province).
+        #[arg(long)]
+        unit: String,
+        /// The official's name.
+        #[arg(long)]
+        name: String,
+        /// Hours the code stays valid (default 7 days).
+        #[arg(long)]
+        ttl_hours: Option<i64>,
+    },
+    /// Issue an enrolment code for any role.
+    EnrolCode {
+        #[command(flatten)]
+        db: DbArgs,
+        /// citizen, volunteer, team_leader, commune_official or province_official.
+        #[arg(long, value_parser = parse_any_role)]
+        role: Role,
+        /// The team (volunteers and leaders).
+        #[arg(long)]
+        team: Option<TeamId>,
+        /// The team member the device acts as.
+        #[arg(long)]
+        member: Option<MemberId>,
+        /// The household (citizens).
+        #[arg(long)]
+        household: Option<HouseholdId>,
+        /// The unit (officials): a commune or province key.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Whom the code is for.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        ttl_hours: Option<i64>,
+    },
+    /// Revoke a device's token (a lost or stolen phone).
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        device: DeviceId,
+    },
+}
+
+#[derive(Debug, Args)]
+struct DbArgs {
+    /// SQLite database file (the default backend).
+    #[arg(long, default_value = "./tungnha.db", env = "TUNGNHA_DB", conflicts_with = "postgres")]
+    db: PathBuf,
+    /// PostgreSQL URL instead of SQLite, e.g. postgres://user@host/tungnha.
+    #[arg(long, env = "TUNGNHA_POSTGRES")]
+    postgres: Option<String>,
+}
+
+impl DbArgs {
+    fn config(&self) -> DatabaseConfig {
+        match &self.postgres {
+            Some(url) => DatabaseConfig::Postgres(url.clone()),
+            None => DatabaseConfig::Sqlite(self.db.clone()),
+        }
+    }
+}
+
+fn parse_any_role(s: &str) -> Result<Role, String> {
+    parse_role(s).ok_or_else(|| "expected citizen, volunteer, team_leader, commune_official or province_official".to_owned())
+}
+
+fn parse_official_role(s: &str) -> Result<Role, String> {
+    match parse_role(s) {
+        Some(r @ (Role::CommuneOfficial | Role::ProvinceOfficial)) => Ok(r),
+        _ => Err("expected commune_official or province_official".to_owned()),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tungnha: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tungnha: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { listen, db } => {
+            let config = ServerConfig { listen, database: db.config(), hooks: TestHooks::default() };
+            tungnha_server::serve(config, shutdown_signal()).await.map_err(|e| e.to_string())
+        }
+        Command::CreateOfficial { db, role, unit, name, ttl_hours } => {
+            let mut req = CodeRequest::new(role);
+            req.commune_key = Some(unit);
+            req.holder_name = Some(name);
+            req.ttl_hours = ttl_hours;
+            issue(&db, req).await
+        }
+        Command::EnrolCode { db, role, team, member, household, unit, name, ttl_hours } => {
+            let req = CodeRequest {
+                role,
+                member_id: member,
+                team_id: team,
+                household_id: household,
+                commune_key: unit,
+                ttl_hours,
+                holder_name: name,
+            };
+            issue(&db, req).await
+        }
+        Command::Revoke { db, device } => {
+            let storage = open_storage(&db.config(), TestHooks::default()).await.map_err(|e| e.to_string())?;
+            if storage.revoke(device, Utc::now()).await.map_err(|e| e.to_string())? {
+                println!("Đã thu hồi thiết bị {device} / device {device} revoked");
+                Ok(())
+            } else {
+                Err(format!("không có thiết bị {device} / no such device {device}"))
+            }
+        }
+    }
+}
+
+async fn issue(db: &DbArgs, req: CodeRequest) -> Result<(), String> {
+    let storage = open_storage(&db.config(), TestHooks::default()).await.map_err(|e| e.to_string())?;
+    let issued = enrolment::issue(storage.as_ref(), Issuer::Admin, req, Utc::now())
+        .await
+        .map_err(|f| format!("{} / {}", f.error.message_vi, f.error.message_en))?;
+    print_code(&issued);
+    Ok(())
+}
+
+fn print_code(issued: &IssuedCode) {
+    let expires = issued.expires_at.with_timezone(&tungnha_core::clock::VIETNAM);
+    println!("Mã đăng ký / enrolment code: {}", issued.code);
+    println!("Vai trò / role: {}", role_text(issued.role));
+    if let Some(unit) = &issued.commune_key {
+        println!("Địa bàn / unit: {unit}");
+    }
+    println!("Hết hạn / expires: {}", expires.format("%H:%M %d/%m/%Y (giờ Việt Nam)"));
+    if let Some(qr) = qr::render(&issued.code) {
+        println!("\n{qr}");
+    }
+}
+
+/// Ctrl-C or SIGTERM (what `systemctl stop` and container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

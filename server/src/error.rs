@@ -1,0 +1,150 @@
+//! Errors: [`StoreError`] inside the server, [`ApiFailure`] at the HTTP edge (a status and
+//! the JSON [`ApiError`] with a stable code and Vietnamese/English messages).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use tungnha_core::sync::{ApiError, ApiErrorCode};
+
+/// A storage failure. Never caused by a client's input: input problems are rejections.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("postgres: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("postgres pool: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("postgres setup: {0}")]
+    PoolSetup(String),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Data(String),
+    #[error("the database schema is version {found}, newer than this server ({supported}); update the server")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+impl StoreError {
+    /// Whether trying again later may succeed (busy database, deadlock, lost connection).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Pool(_) => true,
+            StoreError::Postgres(e) => {
+                use tokio_postgres::error::SqlState;
+                e.is_closed()
+                    || e.code().is_some_and(|c| {
+                        *c == SqlState::T_R_DEADLOCK_DETECTED
+                            || *c == SqlState::T_R_SERIALIZATION_FAILURE
+                            || *c == SqlState::ADMIN_SHUTDOWN
+                            || *c == SqlState::TOO_MANY_CONNECTIONS
+                    })
+            }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A failed API request: what the client sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFailure {
+    pub status: StatusCode,
+    pub error: ApiError,
+}
+
+impl ApiFailure {
+    pub fn new(status: StatusCode, code: ApiErrorCode, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { status, error: ApiError { code, message_vi: vi.into(), message_en: en.into() } }
+    }
+
+    pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest, vi, en)
+    }
+
+    /// The body could not be decoded.
+    pub fn undecodable(detail: impl std::fmt::Display) -> Self {
+        Self::bad_request(format!("Không đọc được yêu cầu: {detail}"), format!("The request could not be read: {detail}"))
+    }
+
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ApiErrorCode::BadRequest,
+            format!("Yêu cầu quá lớn (tối đa {limit} byte); hãy đồng bộ thành nhiều lần"),
+            format!("The request is too large (at most {limit} bytes); sync in smaller batches"),
+        )
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ApiErrorCode::Unauthorized,
+            "Thiết bị chưa đăng ký hoặc đã bị thu hồi quyền; hãy đăng ký lại bằng mã mới",
+            "This device is not enrolled or its access was revoked; enrol it again with a new code",
+        )
+    }
+
+    pub fn bad_code() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ApiErrorCode::Unauthorized,
+            "Mã đăng ký không đúng, đã được dùng hoặc đã hết hạn; hãy xin mã mới",
+            "The enrolment code is wrong, already used or expired; ask for a new code",
+        )
+    }
+
+    /// Authenticated, but this role or scope may not do this.
+    pub fn forbidden(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, ApiErrorCode::Unauthorized, vi, en)
+    }
+
+    pub fn update_required() -> Self {
+        Self::new(
+            StatusCode::UPGRADE_REQUIRED,
+            ApiErrorCode::UpdateRequired,
+            "Phiên bản ứng dụng đã cũ, hãy cập nhật ứng dụng",
+            "This app version is too old; please update the app",
+        )
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiErrorCode::Unavailable,
+            "Máy chủ đang bận; dữ liệu vẫn an toàn trên máy, hãy thử lại sau ít phút",
+            "The server is busy; your data is safe on the phone, try again in a few minutes",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ApiErrorCode::Internal,
+            "Lỗi máy chủ; dữ liệu vẫn an toàn trên máy, hãy thử lại sau",
+            "Server error; your data is safe on the phone, try again later",
+        )
+    }
+}
+
+impl From<StoreError> for ApiFailure {
+    fn from(e: StoreError) -> Self {
+        if e.is_transient() {
+            tracing::warn!(error = %e, "storage busy");
+            Self::unavailable()
+        } else {
+            tracing::error!(error = %e, "storage failure");
+            Self::internal()
+        }
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.error)).into_response()
+    }
+}
