@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use tungnha_core::catalog;
-use tungnha_core::ids::{MemberId, PersonId};
+use tungnha_core::ids::MemberId;
 use tungnha_core::model::{
     Assignment, AssignmentTarget, Campaign, Household, NewCampaign, NewPerson, NewSelfReport, NewVisit, Person, SelfReport,
-    SkillCorrection, Team, Village, Visit, VisitPlace,
+    SkillCorrection, SkillVerification, Team, Village, Visit, VisitPlace,
 };
 use tungnha_core::problem::{Problem, ProblemCode, Problems};
 use tungnha_core::store::outbox::{Entity, Op, OpKind};
@@ -56,16 +56,6 @@ pub(crate) struct Accepted {
     pub households: Option<Vec<String>>,
     /// Records that come into a team's scope because of this op.
     pub touch: Option<Touch>,
-}
-
-/// A skill verification as the core emits it.
-#[derive(Debug, Deserialize)]
-struct Verification {
-    person_id: PersonId,
-    skill: String,
-    leader_id: MemberId,
-    #[allow(dead_code)]
-    at: DateTime<Utc>,
 }
 
 /// A locality's own topic as the core emits it.
@@ -339,7 +329,7 @@ async fn check_new<T: Tx>(
     fields: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Result<Accepted, Failure> {
-    let mut record_id = op.entity_id.clone();
+    let record_id = op.entity_id.clone();
     let mut households = None;
     let mut touch = None;
     let place = match op.entity {
@@ -412,13 +402,8 @@ async fn check_new<T: Tx>(
             place
         }
         Entity::SkillVerification => {
-            let v: Verification = decode(fields)?;
-            // The core names a verification by its person, so two verifications of one
-            // person would share an id; each op is its own fact, so the server keys
-            // such records by op id.
-            if op.entity_id == v.person_id.to_string() {
-                record_id = op.op_id.to_string();
-            }
+            let v: SkillVerification = decode(fields)?;
+            same_id(v.id, op)?;
             let person = tx.record(Entity::Person, &v.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(who, targets, op.entity, op.kind, &place)?;
