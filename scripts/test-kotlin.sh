@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The Kotlin side, on a real JVM: builds the host library (tungnha-bindings), the server the
+# tests talk to (tungnha) and uniffi-bindgen; generates the Kotlin and Swift bindings from the
+# built library (library mode: build outputs under build/, never committed); checks the Swift
+# bindings declare what the iOS app uses; compiles the bindings, android/presentation (the
+# view-models) and its JUnit tests with kotlinc; runs them with -Djna.library.path pointing at
+# the built library. Ends with JUnit's summary and a line "N passed, N failed".
+#
+# Tools come from scripts/install-kotlin-tools.sh (Debian JNA + JUnit 4, kotlinc from npm).
+# Warm runs skip what has not changed (kotlinc is slow; inputs are hashed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/build/kotlin
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+LIB=$TARGET/debug/libtungnha_bindings.so
+SERVER=$TARGET/debug/tungnha
+mkdir -p "$OUT"
+
+t_start=$(date +%s)
+step() { printf '\n--- %s\n' "$*"; }
+elapsed() { echo "$(( $(date +%s) - t_start )) s"; }
+
+step "tools (JDK, JNA, JUnit 4, kotlinc)"
+KOTLIN_HOME=$(scripts/install-kotlin-tools.sh | tail -1)
+KLIB=$KOTLIN_HOME/lib
+KOTLINC=$KOTLIN_HOME/bin/kotlinc
+JNA=/usr/share/java/jna.jar
+JUNIT=/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar
+KT_RT=$KLIB/kotlin-stdlib.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar:$KLIB/kotlinx-coroutines-core-jvm.jar
+
+step "cargo build: tungnha-bindings (cdylib), uniffi-bindgen, the tungnha server ($(elapsed))"
+# One invocation for the whole workspace, so features unify as in `cargo test --workspace`
+# and nothing is built twice. The server is here because the tests start it.
+cargo build --locked --workspace
+for f in "$LIB" "$SERVER" "$TARGET/debug/uniffi-bindgen"; do [[ -f $f ]] || { echo "missing $f" >&2; exit 1; }; done
+
+step "generate bindings from the built library ($(elapsed))"
+# Always regenerate: stale bindings fail at run time with "undefined symbol" or checksum errors.
+GEN=$OUT/generated
+rm -rf "$GEN.new"
+for lang in kotlin swift; do
+  "$TARGET/debug/uniffi-bindgen" generate --no-format --library "$LIB" --language "$lang" --out-dir "$GEN.new/$lang" >/dev/null
+done
+rm -rf "$GEN" && mv "$GEN.new" "$GEN"
+find "$GEN" -type f | sed "s|$ROOT/||" | sort
+
+step "Swift bindings declare what ios/ uses"
+SWIFT=$GEN/swift/TungNhaCore.swift
+[[ -f $GEN/swift/TungNhaCoreFFI.h && -f $GEN/swift/TungNhaCoreFFI.modulemap && -f $SWIFT ]] || { echo "Swift files missing" >&2; exit 1; }
+# Compared with all whitespace removed: the generator's spacing is not part of the API.
+flat=$(tr -d ' \t\n' < "$SWIFT")
+swift_missing=0
+while IFS= read -r decl; do
+  [[ -z $decl ]] && continue
+  if [[ $flat != *"${decl//[[:space:]]/}"* ]]; then echo "Swift bindings lack: $decl" >&2; swift_missing=1; fi
+done <<'DECLS'
+open class Database: DatabaseProtocol, @unchecked Sendable
+public static func `open`(path: String, encryptionKey: String? = nil) throws -> Database
+enum TungNhaError: Swift.Error
+case Validation(code: String, messageVi: String, messageEn: String, problems: [Problem])
+case NotFound(code: String, messageVi: String, messageEn: String, entity: String, id: String)
+case NotEnrolled(code: String, messageVi: String, messageEn: String)
+case Network(code: String, messageVi: String, messageEn: String, detail: String)
+case ServerRefused(code: String, messageVi: String, messageEn: String, status: UInt16)
+case Cancelled(code: String, messageVi: String, messageEn: String)
+case Storage(code: String, messageVi: String, messageEn: String, detail: String)
+public protocol SyncListener: AnyObject, Sendable
+func onProgress(progress: SyncProgress)
+open class SyncCancel: SyncCancelProtocol, @unchecked Sendable
+public struct VisitInput
+public struct HouseholdSummary
+public struct HouseholdDetail
+public struct Figures
+public struct Problem
+public enum VisitPlace
+public typealias LocalDay = String
+public var occurredAt: Date
+open func recordVisit(visit: VisitInput) throws -> Saved
+open func recordSelfReport(report: SelfReportInput) throws -> Saved
+open func assignmentHouseholds(teamId: String, volunteerId: String? = nil) throws -> [HouseholdSummary]
+open func householdDetail(householdId: String) throws -> HouseholdDetail
+open func search(query: String, villageId: String? = nil, limit: UInt32 = UInt32(50)) throws -> [SearchHit]
+open func sync(serverUrl: String, settings: SyncSettings? = nil, listener: SyncListener? = nil, cancel: SyncCancel? = nil) throws -> SyncReport
+open func enrol(serverUrl: String, code: String, deviceName: String) throws -> Enrolment
+open func figures(scope: FigureScope, days: DayRange? = nil) throws -> Figures
+open func conflicts() throws -> [Conflict]
+open func rejectedOps() throws -> [RejectedOp]
+public func skills() -> [CatalogEntry]
+public func topics() -> [CatalogEntry]
+DECLS
+((swift_missing == 0)) || exit 1
+echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"
+
+# ---------------------------------------------------------------- kotlinc, with input hashes
+PRES=$ROOT/android/presentation/src
+compile() {  # compile NAME CLASSPATH SOURCES... -> $OUT/NAME.jar (skipped when inputs are unchanged)
+  local name=$1 cp=$2; shift 2
+  local jar=$OUT/$name.jar stamp=$OUT/$name.stamp hash
+  hash=$( { echo "$KOTLIN_HOME $cp"; cat "$@"; } | sha256sum | cut -d' ' -f1)
+  if [[ -f $jar && -f $stamp && $(cat "$stamp") == "$hash" ]]; then
+    echo "$name: unchanged, kept $(basename "$jar")"
+    return
+  fi
+  rm -f "$jar" "$stamp"
+  "$KOTLINC" -jvm-target 17 -nowarn -cp "$cp" -d "$jar" "$@" 2>&1 | grep -v '^warning: .*unable to find kotlin-stdlib' || true
+  [[ -f $jar ]] || { echo "kotlinc failed for $name" >&2; exit 1; }
+  echo "$hash" > "$stamp"
+}
+
+step "kotlinc: generated bindings + android/presentation ($(elapsed))"
+mapfile -t main_sources < <(find "$GEN/kotlin" "$PRES/main/kotlin" -name '*.kt' | sort)
+compile presentation "$JNA:$KT_RT" "${main_sources[@]}"
+
+step "kotlinc: JUnit tests ($(elapsed))"
+mapfile -t test_sources < <(find "$PRES/test/kotlin" -name '*.kt' | sort)
+compile presentation-tests "$OUT/presentation.jar:$JNA:$JUNIT:$KT_RT" "${test_sources[@]}"
+
+step "JUnit on the JVM ($(elapsed))"
+mapfile -t classes < <(jar tf "$OUT/presentation-tests.jar" | grep -E 'Test\.class$' | grep -v '\$' | sed 's/\.class$//; s|/|.|g' | sort)
+echo "test classes: ${classes[*]}"
+set +e
+java -Djna.library.path="$TARGET/debug" -Dtungnha.bin="$SERVER" -Dfile.encoding=UTF-8 \
+  -cp "$OUT/presentation-tests.jar:$OUT/presentation.jar:$JNA:$JUNIT:$KT_RT" \
+  vn.tungnha.presentation.TestMainKt "${classes[@]}"
+status=$?
+set -e
+echo "(scripts/test-kotlin.sh took $(elapsed))"
+exit $status
