@@ -12,8 +12,8 @@ cargo fmt --all --check
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests"
-cargo test --workspace --locked
+step "Rust tests (SQLite and PostgreSQL; the fault-injection suite runs TUNGNHA_E2E_RUNS=${TUNGNHA_E2E_RUNS:-1000} runs)"
+scripts/with-postgres.sh cargo test --workspace --locked
 
 step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench')"
 cargo bench -p tungnha-core --bench store --locked -- --test
