@@ -7,6 +7,7 @@ use crate::storage::{parse_state, Device, PullFilter, PullPage, Tx};
 use std::collections::BTreeSet;
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::DeviceId;
+use tungnha_core::store::outbox::Entity;
 use tungnha_core::sync::{Change, Role};
 
 /// Rows fetched per query while filling a page.
@@ -16,7 +17,12 @@ const CHUNK: i64 = 256;
 pub(crate) async fn filter_for<T: Tx>(tx: &mut T, device: &Device) -> Result<PullFilter, StoreError> {
     let unit = device.commune_key.clone().unwrap_or_default();
     Ok(match device.role {
-        Role::Citizen => PullFilter::Household(device.household_id.map(|h| h.to_string()).unwrap_or_default()),
+        Role::Citizen => {
+            let household = device.household_id.map(|h| h.to_string()).unwrap_or_default();
+            // The village comes too: the household screen shows its name.
+            let village = tx.record(Entity::Household, &household).await?.and_then(|r| r.place.village_id);
+            PullFilter::Household { household, village }
+        }
         Role::Volunteer | Role::TeamLeader => {
             let team = device.team_id.map(|t| t.to_string()).unwrap_or_default();
             let targets = tx.team_targets(&team).await?;

@@ -174,8 +174,8 @@ pub(crate) enum Touch {
 /// Which records a device pulls, besides the global configuration every device gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PullFilter {
-    /// A citizen: one household, its people and facts, visits touching it.
-    Household(String),
+    /// A citizen: one household, its village, its people and facts, visits touching it.
+    Household { household: String, village: Option<String> },
     /// A volunteer or leader: the team, its assignments and villages, and the households in scope.
     Team { team: String, villages: Vec<String>, households: Vec<String> },
     /// Officials: everything of these communes.

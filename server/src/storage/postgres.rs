@@ -536,9 +536,10 @@ impl Tx for PgTx<'_, '_> {
     async fn pull_rows(&mut self, filter: &PullFilter, after: i64, upto: i64, limit: i64) -> Result<Vec<PulledRow>, StoreError> {
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&after, &upto, &limit];
         let scope = match filter {
-            PullFilter::Household(h) => {
-                params.push(h);
-                "(household_id = $4 AND entity <> 'conflict')
+            PullFilter::Household { household, village } => {
+                params.push(household);
+                params.push(village);
+                "(household_id = $4 AND entity <> 'conflict') OR (entity = 'village' AND entity_id = $5)
                  OR (entity = 'visit' AND entity_id IN (SELECT entity_id FROM record_households WHERE entity = 'visit' AND household_id = $4))"
             }
             PullFilter::Team { team, villages, households } => {

@@ -553,9 +553,10 @@ impl Tx for SqliteTx<'_> {
     async fn pull_rows(&mut self, filter: &PullFilter, after: i64, upto: i64, limit: i64) -> Result<Vec<PulledRow>, StoreError> {
         let mut args = vec![SqlValue::Integer(after), SqlValue::Integer(upto), SqlValue::Integer(limit)];
         let scope = match filter {
-            PullFilter::Household(h) => {
-                args.push(SqlValue::Text(h.clone()));
-                "(household_id = ?4 AND entity <> 'conflict')
+            PullFilter::Household { household, village } => {
+                args.push(SqlValue::Text(household.clone()));
+                args.push(village.clone().map_or(SqlValue::Null, SqlValue::Text));
+                "(household_id = ?4 AND entity <> 'conflict') OR (entity = 'village' AND entity_id = ?5)
                  OR (entity = 'visit' AND entity_id IN (SELECT entity_id FROM record_households WHERE entity = 'visit' AND household_id = ?4))"
             }
             PullFilter::Team { team, villages, households } => {
