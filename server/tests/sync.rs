@@ -54,6 +54,12 @@ fn health_and_request_errors(b: Backend) {
     let err: tungnha_core::sync::ApiError = serde_json::from_slice(&reply.body).unwrap();
     assert_eq!(err.code, ApiErrorCode::BadRequest);
     assert!(err.message_vi.contains("Không đọc được") && err.message_en.contains("could not be read"), "{err:?}");
+    // Too large a body.
+    let reply =
+        env.post("/v1/sync", "application/vnd.tungnha.v1+zstd", Some(phone.token()), vec![0; tungnha_server::http::MAX_SYNC_BODY + 1]);
+    assert_eq!(reply.status, 413);
+    let err: tungnha_core::sync::ApiError = serde_json::from_slice(&reply.body).unwrap();
+    assert!(err.message_en.contains("too large"), "{err:?}");
     // A token used for another device's requests.
     let mut req = phone.request(vec![], Cursor::default(), 0);
     req.device_id = tungnha_core::ids::DeviceId::new();
