@@ -1,0 +1,44 @@
+import Foundation
+import TungNhaCore
+@testable import TungNhaPresentation
+import XCTest
+
+/// Runs on a Mac after ./build-xcframework.sh (`swift test`); not on the Linux CI, where the
+/// same logic is tested in Kotlin (android/presentation).
+final class PresentationTests: XCTestCase {
+    func testProblemPathsMapToFormFields() {
+        XCTAssertEqual(RecordVisitModel.formField("attendees[2].person_id"), .attendees)
+        XCTAssertEqual(RecordVisitModel.formField("place.household_id"), .place)
+        XCTAssertEqual(RecordVisitModel.formField("occurred_at"), .when)
+        XCTAssertEqual(RecordVisitModel.formField("team_id"), .other)
+    }
+
+    @MainActor
+    func testValidationComesBackPerField() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = try Database.open(path: dir.appendingPathComponent("device.db").path)
+        let village = try db.addVillage(communeKey: "2025:c:03646", name: "Bản Mòng")
+        let team = try db.addTeam(team: TeamInput(communeKey: "2025:c:03646", name: "Tổ CNSCĐ", members: [
+            TeamMemberInput(fullName: "Quàng Thị Hoa", organisation: .womensUnion, roleCode: "member", roleNameVi: "Tổ viên"),
+        ]))
+        let consent = Consent(givenBy: "Lò Văn Pánh", givenAt: Date(timeIntervalSinceNow: -86_400), purpose: "Hướng dẫn kỹ năng số")
+        let household = try db.addHousehold(household: HouseholdInput(
+            villageId: village, address: "Số 1",
+            head: PersonInput(fullName: "Lò Văn Pánh", relation: .head, consent: consent)
+        ))
+        let model = RecordVisitModel(db: db)
+        await model.open(householdId: household.id)
+        XCTAssertEqual(model.people.map(\.name), ["Lò Văn Pánh"])
+        await model.save(teamId: team.id, volunteerId: team.members[0].id)
+        XCTAssertEqual(model.error?.code, "invalid")
+        XCTAssertEqual(model.fieldErrors[.topics], ["Chọn ít nhất một nội dung hướng dẫn"])
+        XCTAssertNil(model.savedVisitId)
+
+        model.toggleSkill("online_payment", for: model.people[0].id)
+        model.topics = ["cashless_payment"]
+        await model.save(teamId: team.id, volunteerId: team.members[0].id)
+        XCTAssertNotNil(model.savedVisitId)
+        XCTAssertEqual(try db.householdDetail(householdId: household.id).status, .visited)
+    }
+}
