@@ -31,6 +31,7 @@ on_both_backends!(
     concurrent_name_edits_become_a_conflict_for_the_leader,
     roles_decide_who_writes_which_facts,
     a_wrong_phone_clock_does_not_lose_a_visit,
+    two_phones_may_correct_the_same_visit,
     graceful_shutdown_finishes_the_sync_in_flight,
 );
 
@@ -552,4 +553,38 @@ fn graceful_shutdown_finishes_the_sync_in_flight(b: Backend) {
     env.restart();
     let reader = env.phone("reader", official(COMMUNE));
     assert!(has(&env.pull_all(&reader), Entity::Village, village));
+}
+
+fn two_phones_may_correct_the_same_visit(b: Backend) {
+    let env = Env::new(&b);
+    let c = commune(&env);
+    let (h, people) = household(&c.official.store, c.va, "Số 1", "Nguyễn Văn An", &[]);
+    let original = c.official.store.record_visit(&visit(&c.official.store, c.team_a, c.volunteer_a, h, &people)).unwrap().id;
+    env.sync(&c.official);
+    let lead = env.phone("leader", leader(c.team_a, c.leader_a));
+    let vol = env.phone("volunteer", volunteer(c.team_a, c.volunteer_a));
+    env.sync(&lead);
+    env.sync(&vol);
+    // Both correct the same visit offline.
+    let mut fix = visit(&vol.store, c.team_a, c.volunteer_a, h, &people);
+    fix.supersedes = Some(original);
+    let by_vol = vol.store.record_visit(&fix).unwrap().id;
+    fix.occurred_at = lead.store.now();
+    let by_lead = lead.store.record_visit(&fix).unwrap().id;
+    assert_eq!(env.sync(&vol).progress.ops_rejected, 0);
+    assert_eq!(env.sync(&lead).progress.ops_rejected, 0, "{:?}", lead.store.rejected_ops());
+    env.sync(&c.official);
+    let visits: BTreeSet<_> = c.official.store.household_detail(h).unwrap().visits.iter().map(|v| v.id).collect();
+    assert_eq!(visits, BTreeSet::from([original, by_vol, by_lead]));
+    // A correction of a visit the server does not have is refused.
+    let mut orphan = visit(&vol.store, c.team_a, c.volunteer_a, h, &people);
+    orphan.supersedes = Some(by_vol);
+    vol.store.record_visit(&orphan).unwrap();
+    let mut op = vol.pending().pop().unwrap();
+    let mut fields = op.fields.as_object().unwrap().clone();
+    fields.insert("supersedes".into(), json!(tungnha_core::ids::VisitId::new()));
+    op.fields = serde_json::Value::Object(fields);
+    let r = env.raw_sync(&vol, &vol.request(vec![op], Cursor::default(), 1)).unwrap();
+    assert_eq!(r.rejected[0].code, RejectCode::Invalid);
+    assert_eq!(r.rejected[0].problems[0].code, tungnha_core::problem::ProblemCode::UnknownVisit);
 }

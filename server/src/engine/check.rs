@@ -4,6 +4,8 @@
 //! Validation is the core's (`tungnha_core::validate`), fed with what the server knows.
 //! Two problem codes never reject on the server: `time_in_future` and
 //! `time_implausibly_old` — a phone clock may have been wrong, and the fact is still real.
+//! And a correction is not refused because another phone corrected the same visit first
+//! (`already_superseded` is a rule for one device's screen, not for merging two phones).
 
 use super::reject::Refusal;
 use super::scope::unit_contains;
@@ -555,10 +557,11 @@ async fn check_visit<T: Tx>(
         ctx.local_topics = tx.local_topics().await?;
     }
     if let Some(old) = v.supersedes {
-        let old = old.to_string();
-        ctx.supersedes_exists = tx.record(Entity::Visit, &old).await?.is_some();
-        let own = v.id.to_string();
-        ctx.supersedes_already_superseded_by = tx.superseded_by(&old).await?.filter(|by| *by != own).and_then(|by| by.parse().ok());
+        // Whether another correction of the same visit arrived first is not checked
+        // (`supersedes_already_superseded_by` stays empty): two phones may correct one
+        // visit offline, both corrections are facts, and refusing the later arrival
+        // would make the result depend on arrival order.
+        ctx.supersedes_exists = tx.record(Entity::Visit, &old.to_string()).await?.is_some();
     }
     let new = NewVisit {
         place: v.place.clone(),

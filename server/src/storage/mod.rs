@@ -252,8 +252,6 @@ pub(crate) trait Tx {
     /// Insert or replace a record (its change sequence is assigned at the end). `households`
     /// replaces the households the record touches (visits).
     async fn put_record(&mut self, record: &StoredRecord, households: Option<&[String]>) -> Result<(), StoreError>;
-    /// The visit that corrects `visit`, if any.
-    async fn superseded_by(&mut self, visit: &str) -> Result<Option<String>, StoreError>;
     async fn local_topics(&mut self) -> Result<HashSet<String>, StoreError>;
     async fn records_in_commune(&mut self, entity: Entity, commune: &str) -> Result<Vec<StoredRecord>, StoreError>;
     async fn team_targets(&mut self, team: &str) -> Result<TeamTargets, StoreError>;

@@ -449,14 +449,6 @@ impl Tx for PgTx<'_, '_> {
         Ok(())
     }
 
-    async fn superseded_by(&mut self, visit: &str) -> Result<Option<String>, StoreError> {
-        self.query_opt("SELECT entity_id FROM records WHERE supersedes = $1 AND entity = 'visit' ORDER BY entity_id LIMIT 1", &[&visit])
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()
-            .map_err(StoreError::from)
-    }
-
     async fn local_topics(&mut self) -> Result<HashSet<String>, StoreError> {
         let rows = self.query("SELECT entity_id FROM records WHERE entity = 'local_topic' AND NOT deleted", &[]).await?;
         rows.iter().map(|r| r.try_get(0).map_err(StoreError::from)).collect()

@@ -470,14 +470,6 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn superseded_by(&mut self, visit: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .c
-            .prepare_cached("SELECT entity_id FROM records WHERE supersedes = ?1 AND entity = 'visit' ORDER BY entity_id LIMIT 1")?
-            .query_row([visit], |r| r.get(0))
-            .optional()?)
-    }
-
     async fn local_topics(&mut self) -> Result<HashSet<String>, StoreError> {
         let mut st = self.c.prepare_cached("SELECT entity_id FROM records WHERE entity = 'local_topic' AND deleted = 0")?;
         let rows = st.query_map([], |r| r.get(0))?;
