@@ -50,24 +50,40 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Cursors are `<server id>:<change seq>`: opaque to clients, and a cursor made by
-/// another database starts over instead of skipping.
+/// Cursors are `<server id>:<enrolment>:<change seq>`: opaque to clients. A cursor made
+/// by another database, or before the device was enrolled again (its scope may have
+/// changed), starts over instead of skipping records.
 pub mod cursor {
     use tungnha_core::sync::Cursor;
 
-    pub fn make(server_id: &str, seq: i64) -> Cursor {
-        Cursor(format!("{server_id}:{seq}"))
+    pub fn make(server_id: &str, enrolled_at_ms: i64, seq: i64) -> Cursor {
+        Cursor(format!("{server_id}:{enrolled_at_ms}:{seq}"))
     }
 
     /// The change sequence to continue after (0 for an empty or foreign cursor).
-    pub fn parse(cursor: &Cursor, server_id: &str) -> i64 {
-        cursor
-            .0
-            .split_once(':')
-            .filter(|(id, _)| *id == server_id)
-            .and_then(|(_, seq)| seq.parse::<i64>().ok())
-            .filter(|seq| *seq >= 0)
-            .unwrap_or(0)
+    pub fn parse(cursor: &Cursor, server_id: &str, enrolled_at_ms: i64) -> i64 {
+        let mut parts = cursor.0.splitn(3, ':');
+        let (Some(id), Some(epoch), Some(seq)) = (parts.next(), parts.next(), parts.next()) else { return 0 };
+        if id != server_id || epoch.parse::<i64>().ok() != Some(enrolled_at_ms) {
+            return 0;
+        }
+        seq.parse::<i64>().ok().filter(|seq| *seq >= 0).unwrap_or(0)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn foreign_or_stale_cursors_start_over() {
+            let c = make("abc", 7, 42);
+            assert_eq!(parse(&c, "abc", 7), 42);
+            assert_eq!(parse(&c, "other", 7), 0);
+            assert_eq!(parse(&c, "abc", 8), 0, "enrolled again");
+            assert_eq!(parse(&Cursor::default(), "abc", 7), 0);
+            assert_eq!(parse(&Cursor("abc:7:-5".into()), "abc", 7), 0);
+            assert_eq!(parse(&Cursor("abc:7:x".into()), "abc", 7), 0);
+        }
     }
 }
 
@@ -126,8 +142,12 @@ async fn sync(State(app): State<AppState>, headers: HeaderMap, body: Result<Byte
     let device = authenticate(app.storage.as_ref(), &headers).await?;
     let body = body.map_err(|r| body_failure(r, MAX_SYNC_BODY))?;
     let bytes_in = body.len();
-    let req: SyncRequest = blocking(move || codec::decode(&body)).await?.map_err(ApiFailure::undecodable)?;
+    let req: SyncRequest = blocking(move || codec::decode(&body)).await?.map_err(|e| {
+        tracing::warn!(device = %device.device_id, bytes_in, error = %e, "undecodable sync request");
+        ApiFailure::undecodable(e)
+    })?;
     if req.protocol != PROTOCOL_VERSION || req.schema_version < MIN_CLIENT_SCHEMA {
+        tracing::info!(device = %device.device_id, protocol = req.protocol, schema = req.schema_version, "old app told to update");
         return Err(ApiFailure::update_required());
     }
     if req.device_id != device.device_id {
@@ -136,7 +156,7 @@ async fn sync(State(app): State<AppState>, headers: HeaderMap, body: Result<Byte
     let ops_in = req.ops.len();
     let push = if req.ops.is_empty() { PushOutcome::default() } else { app.storage.push(device.clone(), req.ops, Utc::now()).await? };
     let server_id = app.storage.server_id().to_owned();
-    let after = cursor::parse(&req.cursor, &server_id);
+    let after = cursor::parse(&req.cursor, &server_id, device.enrolled_at_ms);
     let page = app.storage.pull(device.clone(), after, page_budget(req.max_bytes)).await?;
     let (acked, rejected, deferred, changes_out, state_bytes) =
         (push.acks.len(), push.rejected.len(), push.deferred.len(), page.changes.len(), page.bytes);
@@ -146,7 +166,7 @@ async fn sync(State(app): State<AppState>, headers: HeaderMap, body: Result<Byte
         rejected: push.rejected,
         deferred: push.deferred,
         changes: page.changes,
-        next_cursor: cursor::make(&server_id, page.next_seq),
+        next_cursor: cursor::make(&server_id, device.enrolled_at_ms, page.next_seq),
         more: page.more,
     };
     let encoded = blocking(move || codec::encode(&response)).await?.map_err(|e| {

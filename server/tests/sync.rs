@@ -322,6 +322,12 @@ fn pull_is_scoped_to_the_device(b: Backend) {
     assert_eq!(pa.store.household_detail(b1).unwrap().members.len(), 1);
     assert!(pa.store.visit(visit_b).is_ok());
     assert!(pa.store.household_detail(b2).is_err(), "the rest of village B stays out");
+    // The phone moves to team B: it is enrolled again and receives team B's area, all of
+    // which changed before its cursor.
+    let mut pa = pa;
+    env.re_enrol(&mut pa, volunteer(c.team_b, c.volunteer_b));
+    env.sync(&pa);
+    assert!(pa.store.household_detail(b2).is_ok());
     // A province official sees the commune; an official of another commune does not.
     let prov = env.phone("province", province_official(PROVINCE));
     assert!(has(&env.pull_all(&prov), Entity::Household, b2));

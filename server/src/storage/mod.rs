@@ -80,6 +80,9 @@ pub struct Device {
     pub name: String,
     /// The person the code was issued to, if named.
     pub holder_name: Option<String>,
+    /// When the device was last enrolled (ms). Cursors carry it: a device enrolled again
+    /// (perhaps with another scope) starts its pull over.
+    pub enrolled_at_ms: i64,
     pub revoked: bool,
 }
 

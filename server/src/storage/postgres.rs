@@ -162,7 +162,8 @@ fn device_from_row(r: &Row) -> Result<Device, StoreError> {
         commune_key: r.try_get(5)?,
         name: r.try_get(6)?,
         holder_name: r.try_get(7)?,
-        revoked: r.try_get::<_, Option<i64>>(8)?.is_some(),
+        enrolled_at_ms: r.try_get(8)?,
+        revoked: r.try_get::<_, Option<i64>>(9)?.is_some(),
     })
 }
 
@@ -228,7 +229,7 @@ impl Storage for PgStorage {
                      ON CONFLICT (device_id) DO UPDATE SET token_sha256 = excluded.token_sha256, role = excluded.role, member_id = excluded.member_id,
                         team_id = excluded.team_id, household_id = excluded.household_id, commune_key = excluded.commune_key, name = excluded.name,
                         holder_name = excluded.holder_name, enrolled_at_ms = excluded.enrolled_at_ms, revoked_at_ms = NULL
-                     RETURNING device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, revoked_at_ms",
+                     RETURNING device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms, revoked_at_ms",
                     &[
                         &device_id,
                         &e.token_sha256,
@@ -254,7 +255,7 @@ impl Storage for PgStorage {
             let client = self.pool.get().await?;
             let st = client
                 .prepare_cached(
-                    "SELECT device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, revoked_at_ms
+                    "SELECT device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms, revoked_at_ms
                      FROM devices WHERE token_sha256 = $1",
                 )
                 .await?;

@@ -205,7 +205,7 @@ fn device_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 8
     Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?])
 }
 
-fn device_from_parts(parts: [Option<String>; 8], revoked: bool) -> Result<Device, StoreError> {
+fn device_from_parts(parts: [Option<String>; 8], enrolled_at_ms: i64, revoked: bool) -> Result<Device, StoreError> {
     let [device_id, role, member_id, team_id, household_id, commune_key, name, holder_name] = parts;
     let role = role.as_deref().and_then(parse_role).ok_or_else(|| StoreError::Data("device without a valid role".into()))?;
     Ok(Device {
@@ -217,6 +217,7 @@ fn device_from_parts(parts: [Option<String>; 8], revoked: bool) -> Result<Device
         commune_key,
         name: name.unwrap_or_default(),
         holder_name,
+        enrolled_at_ms,
         revoked,
     })
 }
@@ -283,6 +284,7 @@ impl Storage for SqliteStorage {
             tx.commit()?;
             let device = device_from_parts(
                 [Some(device_id), role, member_id, team_id, household_id, commune_key, Some(e.device_name), holder_name],
+                millis(e.at),
                 false,
             )?;
             Ok(Some(device))
@@ -292,10 +294,10 @@ impl Storage for SqliteStorage {
     fn device_by_token(&self, token_sha256: String) -> BoxFuture<'_, Result<Option<Device>, StoreError>> {
         Box::pin(self.read(move |c| {
             let row = c
-                .prepare_cached(&format!("SELECT {DEVICE_COLUMNS}, revoked_at_ms FROM devices WHERE token_sha256 = ?1"))?
-                .query_row([token_sha256], |r| Ok((device_from_row(r)?, r.get::<_, Option<i64>>(8)?.is_some())))
+                .prepare_cached(&format!("SELECT {DEVICE_COLUMNS}, enrolled_at_ms, revoked_at_ms FROM devices WHERE token_sha256 = ?1"))?
+                .query_row([token_sha256], |r| Ok((device_from_row(r)?, r.get::<_, i64>(8)?, r.get::<_, Option<i64>>(9)?.is_some())))
                 .optional()?;
-            row.map(|(parts, revoked)| device_from_parts(parts, revoked)).transpose()
+            row.map(|(parts, enrolled, revoked)| device_from_parts(parts, enrolled, revoked)).transpose()
         }))
     }
 
