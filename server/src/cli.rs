@@ -70,6 +70,11 @@ enum Command {
         #[arg(long)]
         ttl_hours: Option<i64>,
     },
+    /// List enrolled devices (to find the one to revoke).
+    Devices {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Revoke a device's token (a lost or stolen phone).
     Revoke {
         #[command(flatten)]
@@ -158,6 +163,29 @@ async fn run(command: Command) -> Result<(), String> {
                 holder_name: name,
             };
             issue(&db, req).await
+        }
+        Command::Devices { db } => {
+            let storage = open_storage(&db.config(), TestHooks::default()).await.map_err(|e| e.to_string())?;
+            let devices = storage.devices().await.map_err(|e| e.to_string())?;
+            println!("thiết bị / device\tvai trò / role\tđịa bàn / unit\ttên máy / device name\tngười dùng / holder\tđăng ký / enrolled\ttrạng thái / status");
+            for d in devices {
+                let enrolled = chrono::DateTime::from_timestamp_millis(d.enrolled_at_ms)
+                    .map(|t| t.with_timezone(&tungnha_core::clock::VIETNAM).format("%d/%m/%Y %H:%M").to_string())
+                    .unwrap_or_default();
+                let unit =
+                    d.team_id.map(|t| format!("team {t}")).or(d.household_id.map(|h| format!("household {h}"))).or(d.commune_key.clone());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    d.device_id,
+                    role_text(d.role),
+                    unit.unwrap_or_default(),
+                    d.name,
+                    d.holder_name.unwrap_or_default(),
+                    enrolled,
+                    if d.revoked { "đã thu hồi / revoked" } else { "hoạt động / active" }
+                );
+            }
+            Ok(())
         }
         Command::Revoke { db, device } => {
             let storage = open_storage(&db.config(), TestHooks::default()).await.map_err(|e| e.to_string())?;

@@ -78,7 +78,14 @@ fn operator_commands_and_a_clean_stop() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
 
-    // The enrolled device can be revoked from the command line.
+    // The operator finds the device and revokes it.
+    let out = tungnha(&["devices", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    let row = listed.lines().find(|l| l.starts_with(&device.to_string())).expect("the device is listed");
+    assert!(row.contains("commune_official") && row.contains("Máy xã") && row.contains("Nguyễn Thị Xã") && row.contains("active"), "{row}");
     let out = tungnha(&["revoke", "--db", db, "--device", &device.to_string()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&tungnha(&["devices", "--db", db]).stdout);
+    assert!(listed.lines().any(|l| l.starts_with(&device.to_string()) && l.contains("revoked")), "{listed}");
 }

@@ -98,6 +98,9 @@ fn enrolment_codes_are_single_use_expire_and_tokens_can_be_revoked(b: Backend) {
     a.store.add_village(COMMUNE, "Thôn Một").unwrap();
     env.sync(&a);
     assert!(env.rt.block_on(env.storage().revoke(a.device_id(), Utc::now())).unwrap());
+    let devices = env.rt.block_on(env.storage().devices()).unwrap();
+    let listed = devices.iter().find(|d| d.device_id == a.device_id()).unwrap();
+    assert!(listed.revoked && listed.role == DeviceRole::CommuneOfficial && listed.name == "Máy của xã");
     a.store.add_village(COMMUNE, "Thôn Hai").unwrap();
     match env.try_sync(&a) {
         Err(SyncError::Unauthorized { message_vi, message_en }) => {
@@ -361,6 +364,18 @@ fn pages_are_bounded_by_bytes_and_skip_nothing(b: Backend) {
     let unique: std::collections::HashSet<_> = keys.iter().cloned().collect();
     assert_eq!(unique.len(), keys.len(), "no record twice");
     assert_eq!(ids(&paged), ids(&everything), "no record skipped");
+    // The server's own projection (no scope) pages the same way.
+    let storage = env.storage();
+    let (mut after, mut all) = (0, Vec::new());
+    loop {
+        let page = env.rt.block_on(storage.changes(after, BUDGET)).unwrap();
+        all.extend(page.changes);
+        after = page.next_seq;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(ids(&all), ids(&everything));
     // A budget smaller than any record still moves: one change per page.
     let (tiny, _) = env.pull_pages(&reader, Cursor::default(), 1);
     assert_eq!(tiny.len(), everything.len());

@@ -36,11 +36,14 @@ pub(crate) async fn filter_for<T: Tx>(tx: &mut T, device: &Device) -> Result<Pul
     })
 }
 
-/// One page after `after`: at least one change if any is waiting, then as many as fit
-/// in `max_bytes`. Reads one snapshot (the backend's read transaction), so the page and
-/// `next_seq` agree.
-pub(crate) async fn pull<T: Tx>(tx: &mut T, device: &Device, after: i64, max_bytes: usize) -> Result<PullPage, StoreError> {
-    let filter = filter_for(tx, device).await?;
+/// One page after `after` for `device` (every record for `None`): at least one change
+/// if any is waiting, then as many as fit in `max_bytes`. Reads one snapshot (the
+/// backend's read transaction), so the page and `next_seq` agree.
+pub(crate) async fn pull<T: Tx>(tx: &mut T, device: Option<&Device>, after: i64, max_bytes: usize) -> Result<PullPage, StoreError> {
+    let filter = match device {
+        Some(d) => filter_for(tx, d).await?,
+        None => PullFilter::Everything,
+    };
     // Everything up to `upto` is committed (the backends number changes in commit order),
     // so a page that reaches the end can move the cursor to `upto`, past rows of other scopes.
     let upto = tx.max_change_seq().await?;

@@ -183,6 +183,8 @@ pub(crate) enum PullFilter {
     Team { team: String, villages: Vec<String>, households: Vec<String> },
     /// Officials: everything of these communes.
     Communes(Vec<String>),
+    /// Server-side projections (the dashboard): every record.
+    Everything,
 }
 
 /// One row of a pull query.
@@ -239,6 +241,11 @@ pub trait Storage: Send + Sync + fmt::Debug {
     fn push(&self, device: Device, ops: Vec<Op>, now: DateTime<Utc>) -> BoxFuture<'_, Result<PushOutcome, StoreError>>;
     /// Changes in the device's scope after `after`, up to `max_bytes` of state JSON.
     fn pull(&self, device: Device, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>>;
+    /// Every record changed after `after` (no scope): for projections kept by the server
+    /// itself, such as the dashboard's figures. Same paging and ordering as [`Self::pull`].
+    fn changes(&self, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>>;
+    /// Every enrolled device, oldest enrolment first (for the operator).
+    fn devices(&self) -> BoxFuture<'_, Result<Vec<Device>, StoreError>>;
 }
 
 /// What the sync engine needs from one open transaction. Implemented by both backends;

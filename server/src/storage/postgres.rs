@@ -310,14 +310,36 @@ impl Storage for PgStorage {
     }
 
     fn pull(&self, device: Device, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
+        Box::pin(self.page(Some(device), after, max_bytes))
+    }
+
+    fn changes(&self, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
+        Box::pin(self.page(None, after, max_bytes))
+    }
+
+    fn devices(&self) -> BoxFuture<'_, Result<Vec<Device>, StoreError>> {
         Box::pin(async move {
-            let mut client = self.pool.get().await?;
-            // One snapshot for the whole page, so the page and its `upto` agree.
-            let tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
-            let page = engine::pull::pull(&mut PgTx { tx: &tx }, &device, after, max_bytes).await?;
-            tx.commit().await?;
-            Ok(page)
+            let client = self.pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms, revoked_at_ms
+                     FROM devices ORDER BY enrolled_at_ms, device_id",
+                    &[],
+                )
+                .await?;
+            rows.iter().map(device_from_row).collect()
         })
+    }
+}
+
+impl PgStorage {
+    async fn page(&self, device: Option<Device>, after: i64, max_bytes: usize) -> Result<PullPage, StoreError> {
+        let mut client = self.pool.get().await?;
+        // One snapshot for the whole page, so the page and its `upto` agree.
+        let tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
+        let page = engine::pull::pull(&mut PgTx { tx: &tx }, device.as_ref(), after, max_bytes).await?;
+        tx.commit().await?;
+        Ok(page)
     }
 }
 
@@ -549,6 +571,7 @@ impl Tx for PgTx<'_, '_> {
                 params.push(communes);
                 "commune_key = ANY($4::text[])"
             }
+            PullFilter::Everything => "TRUE",
         };
         let sql = format!(
             "SELECT entity, entity_id, state, change_seq FROM records

@@ -332,13 +332,36 @@ impl Storage for SqliteStorage {
     }
 
     fn pull(&self, device: Device, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
-        Box::pin(self.read(move |c| {
+        Box::pin(self.page(Some(device), after, max_bytes))
+    }
+
+    fn changes(&self, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
+        Box::pin(self.page(None, after, max_bytes))
+    }
+
+    fn devices(&self) -> BoxFuture<'_, Result<Vec<Device>, StoreError>> {
+        Box::pin(self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS}, enrolled_at_ms, revoked_at_ms FROM devices ORDER BY enrolled_at_ms, device_id"
+            ))?;
+            let rows = st
+                .query_map([], |r| Ok((device_from_row(r)?, r.get::<_, i64>(8)?, r.get::<_, Option<i64>>(9)?.is_some())))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(|(parts, enrolled, revoked)| device_from_parts(parts, enrolled, revoked)).collect()
+        }))
+    }
+}
+
+impl SqliteStorage {
+    async fn page(&self, device: Option<Device>, after: i64, max_bytes: usize) -> Result<PullPage, StoreError> {
+        self.read(move |c| {
             // One read transaction: one snapshot for the whole page.
             let tx = c.transaction()?;
-            let page = run_ready(engine::pull::pull(&mut SqliteTx { c: &tx }, &device, after, max_bytes))??;
+            let page = run_ready(engine::pull::pull(&mut SqliteTx { c: &tx }, device.as_ref(), after, max_bytes))??;
             tx.rollback()?;
             Ok(page)
-        }))
+        })
+        .await
     }
 }
 
@@ -567,6 +590,7 @@ impl Tx for SqliteTx<'_> {
                 args.push(SqlValue::Text(json_list(communes)?));
                 "commune_key IN (SELECT value FROM json_each(?4))"
             }
+            PullFilter::Everything => "1 = 1",
         };
         let sql = format!(
             "SELECT entity, entity_id, state, change_seq FROM records
