@@ -32,6 +32,7 @@ on_both_backends!(
     roles_decide_who_writes_which_facts,
     a_wrong_phone_clock_does_not_lose_a_visit,
     two_phones_may_correct_the_same_visit,
+    a_delete_is_a_tombstone_that_reaches_the_team,
     graceful_shutdown_finishes_the_sync_in_flight,
 );
 
@@ -608,4 +609,36 @@ fn two_phones_may_correct_the_same_visit(b: Backend) {
     let r = env.raw_sync(&vol, &vol.request(vec![op], Cursor::default(), 1)).unwrap();
     assert_eq!(r.rejected[0].code, RejectCode::Invalid);
     assert_eq!(r.rejected[0].problems[0].code, tungnha_core::problem::ProblemCode::UnknownVisit);
+}
+
+fn a_delete_is_a_tombstone_that_reaches_the_team(b: Backend) {
+    let env = Env::new(&b);
+    let c = commune(&env);
+    let (h, _) = household(&c.official.store, c.va, "Số 9", "Hà Văn Xoá", &[]);
+    env.sync(&c.official);
+    let vol = env.phone("volunteer", volunteer(c.team_a, c.volunteer_a));
+    let (_, cursor) = env.pull_pages(&vol, Cursor::default(), 0);
+    // The apps have no delete button yet: make the op from a real edit.
+    let patch = tungnha_core::store::HouseholdPatch { phone: Some(Some("0912345678".into())), ..Default::default() };
+    c.official.store.update_household(h, &patch).unwrap();
+    let mut ops = c.official.pending();
+    let mut delete = ops.remove(0);
+    delete.kind = tungnha_core::store::outbox::OpKind::Delete;
+    delete.fields = json!({});
+    let r = env.raw_sync(&c.official, &c.official.request(vec![delete.clone()], Cursor::default(), 1)).unwrap();
+    assert_eq!(r.acks, vec![delete.op_id], "{:?}", r.rejected);
+    // A later edit does not bring the household back.
+    let mut edit = delete.clone();
+    edit.op_id = OpId::new();
+    edit.seq += 1;
+    edit.hlc.millis += 1000;
+    edit.kind = tungnha_core::store::outbox::OpKind::Update;
+    edit.fields = json!({"address": "Số 10"});
+    let r = env.raw_sync(&c.official, &c.official.request(vec![edit], Cursor::default(), 1)).unwrap();
+    assert_eq!(r.acks.len(), 1, "{:?}", r.rejected);
+    let (pages, _) = env.pull_pages(&vol, cursor, 0);
+    let changes: Vec<_> = pages.into_iter().flatten().collect();
+    let tomb = changes.iter().find(|ch| ch.entity == Entity::Household && ch.id == h.to_string()).expect("the team gets the tombstone");
+    assert!(tomb.deleted);
+    assert_eq!(tomb.state["address"], "Số 10", "fields still merge under the tombstone");
 }
