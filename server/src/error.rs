@@ -25,13 +25,16 @@ pub enum StoreError {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("background task failed: {0}")]
     Task(String),
+    /// Two syncs wrote the same record at once; the later one is retried.
+    #[error("concurrent write: {0}")]
+    Contended(String),
 }
 
 impl StoreError {
     /// Whether trying again later may succeed (busy database, deadlock, lost connection).
     pub fn is_transient(&self) -> bool {
         match self {
-            StoreError::Pool(_) => true,
+            StoreError::Pool(_) | StoreError::Contended(_) => true,
             StoreError::Postgres(e) => {
                 use tokio_postgres::error::SqlState;
                 e.is_closed()

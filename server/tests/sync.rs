@@ -33,6 +33,7 @@ on_both_backends!(
     a_wrong_phone_clock_does_not_lose_a_visit,
     two_phones_may_correct_the_same_visit,
     a_delete_is_a_tombstone_that_reaches_the_team,
+    one_record_created_by_two_syncs_at_once_is_merged,
     graceful_shutdown_finishes_the_sync_in_flight,
 );
 
@@ -641,4 +642,27 @@ fn a_delete_is_a_tombstone_that_reaches_the_team(b: Backend) {
     let tomb = changes.iter().find(|ch| ch.entity == Entity::Household && ch.id == h.to_string()).expect("the team gets the tombstone");
     assert!(tomb.deleted);
     assert_eq!(tomb.state["address"], "Số 10", "fields still merge under the tombstone");
+}
+
+fn one_record_created_by_two_syncs_at_once_is_merged(b: Backend) {
+    // Local topics are named by their code, so two offices can create the same one.
+    let (hooks, slow) = slow_devices(Duration::from_millis(1000));
+    let env = Env::with_hooks(&b, hooks);
+    let early = env.phone("early", official(COMMUNE));
+    let late = env.phone("late", official(OTHER_COMMUNE));
+    let code = early.store.add_local_topic("chuyen doi so", "Chuyển đổi số (cũ)", "Digital transformation (old)").unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    late.store.add_local_topic("chuyen doi so", "Chuyển đổi số", "Digital transformation").unwrap();
+    slow.lock().unwrap().insert(late.device_id());
+    std::thread::scope(|s| {
+        // The later edit is applied first and held open; the earlier one arrives meanwhile.
+        let held = s.spawn(|| env.sync(&late));
+        std::thread::sleep(Duration::from_millis(300));
+        let report = env.sync(&early);
+        assert_eq!(report.progress.ops_rejected, 0);
+        assert_eq!(held.join().unwrap().progress.ops_rejected, 0);
+    });
+    let reader = env.phone("reader", official(COMMUNE));
+    let topic = env.pull_all(&reader).into_iter().find(|c| c.entity == Entity::LocalTopic && c.id == code).unwrap();
+    assert_eq!(topic.state["name_vi"], "Chuyển đổi số", "the later write wins, whatever the arrival order");
 }

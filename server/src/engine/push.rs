@@ -101,15 +101,16 @@ async fn apply_one<T: Tx>(
         // A fact is made once; a repeat append changes nothing.
         return Ok(());
     }
+    let new = accepted.existing.is_none();
     let (state, conflicts) = merge::apply_op(accepted.existing.map(|r| r.state), op).map_err(|e| match e {
         MergeError::UnknownRecord => Refusal::unknown_record(),
         other => Refusal::malformed(other),
     })?;
     let record = StoredRecord { entity: op.entity, id: accepted.record_id, state, place: accepted.place };
-    tx.put_record(&record, accepted.households.as_deref()).await?;
+    tx.put_record(&record, accepted.households.as_deref(), new).await?;
     for c in &conflicts {
         let conflict = conflict_record(op, c, &record.place)?;
-        tx.put_record(&conflict, None).await?;
+        tx.put_record(&conflict, None, true).await?;
         touched.insert((Entity::Conflict, conflict.id));
     }
     touched.insert((record.entity, record.id));

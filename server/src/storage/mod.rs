@@ -259,9 +259,11 @@ pub(crate) trait Tx {
     async fn record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError>;
     /// Read a record to change it, holding it against concurrent writers until commit.
     async fn lock_record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError>;
-    /// Insert or replace a record (its change sequence is assigned at the end). `households`
-    /// replaces the households the record touches (visits).
-    async fn put_record(&mut self, record: &StoredRecord, households: Option<&[String]>) -> Result<(), StoreError>;
+    /// Write a record (its change sequence is assigned at the end): insert it if `new`
+    /// (it was absent when read), otherwise update it. `households` replaces the
+    /// households the record touches (visits). A `new` record someone else created in
+    /// the meantime is [`StoreError::Contended`].
+    async fn put_record(&mut self, record: &StoredRecord, households: Option<&[String]>, new: bool) -> Result<(), StoreError>;
     async fn local_topics(&mut self) -> Result<HashSet<String>, StoreError>;
     async fn records_in_commune(&mut self, entity: Entity, commune: &str) -> Result<Vec<StoredRecord>, StoreError>;
     async fn team_targets(&mut self, team: &str) -> Result<TeamTargets, StoreError>;

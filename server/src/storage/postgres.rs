@@ -3,8 +3,9 @@
 //!
 //! - a device's row is locked (`FOR UPDATE`) for the transaction: its ops apply in
 //!   order even if the app sends two requests at once;
-//! - a record is read for change under a transaction-scoped advisory lock on its key,
-//!   so two merges into one record serialise (and a record being created is covered too);
+//! - a record is read for change with `FOR UPDATE`, so two merges into one record
+//!   serialise; two creations of one key meet on its primary key, and the later one is
+//!   answered 503 and retried by the phone (then it merges);
 //! - `change_seq` is **not** taken when a row is written: a sequence value taken early
 //!   could commit after a larger one, and a reader that saw the larger would skip it.
 //!   Instead, at the end of the transaction, under `pg_advisory_xact_lock(CHANGE_LOCK)`,
@@ -24,7 +25,6 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// Advisory lock classes (first key of the two-key form).
 const MIGRATION_LOCK: i32 = 7000;
 const CHANGE_LOCK: i32 = 7001;
-const RECORD_LOCK: i32 = 7002;
 
 const MIGRATIONS: [&str; 1] = [r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -433,33 +433,52 @@ impl Tx for PgTx<'_, '_> {
     }
 
     async fn lock_record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError> {
-        let key = format!("{}/{id}", entity_text(entity));
-        self.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", &[&RECORD_LOCK, &key]).await?;
-        self.record(entity, id).await
+        // A row lock (kept on the row, not in the shared lock table, so a batch of a
+        // thousand ops costs nothing there). A record that does not exist yet is
+        // protected by its primary key instead: see `put_record`.
+        self.query_opt(
+            &format!("SELECT {RECORD_COLUMNS} FROM records WHERE entity = $1 AND entity_id = $2 FOR UPDATE"),
+            &[&entity_text(entity), &id],
+        )
+        .await?
+        .map(|r| record_from_row(&r))
+        .transpose()
     }
 
-    async fn put_record(&mut self, r: &StoredRecord, households: Option<&[String]>) -> Result<(), StoreError> {
+    async fn put_record(&mut self, r: &StoredRecord, households: Option<&[String]>, new: bool) -> Result<(), StoreError> {
         let p = &r.place;
-        self.execute(
+        // A new record is inserted only if nobody else did meanwhile: a concurrent
+        // creation of the same key waits for the other transaction and then finds the
+        // row, and this transaction is retried rather than overwrite what it did not see.
+        let sql = if new {
             "INSERT INTO records (entity, entity_id, state, deleted, version, commune_key, village_id, household_id, team_id, supersedes, change_seq)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)
-             ON CONFLICT (entity, entity_id) DO UPDATE SET state = excluded.state, deleted = excluded.deleted, version = excluded.version,
-                commune_key = excluded.commune_key, village_id = excluded.village_id, household_id = excluded.household_id,
-                team_id = excluded.team_id, supersedes = excluded.supersedes, change_seq = NULL",
-            &[
-                &entity_text(r.entity),
-                &r.id,
-                &state_text(&r.state)?,
-                &r.state.deleted.is_some(),
-                &version_text(&r.state),
-                &p.commune_key,
-                &p.village_id,
-                &p.household_id,
-                &p.team_id,
-                &p.supersedes,
-            ],
-        )
-        .await?;
+             ON CONFLICT (entity, entity_id) DO NOTHING"
+        } else {
+            "UPDATE records SET state = $3, deleted = $4, version = $5, commune_key = $6, village_id = $7, household_id = $8,
+                team_id = $9, supersedes = $10, change_seq = NULL
+             WHERE entity = $1 AND entity_id = $2"
+        };
+        let written = self
+            .execute(
+                sql,
+                &[
+                    &entity_text(r.entity),
+                    &r.id,
+                    &state_text(&r.state)?,
+                    &r.state.deleted.is_some(),
+                    &version_text(&r.state),
+                    &p.commune_key,
+                    &p.village_id,
+                    &p.household_id,
+                    &p.team_id,
+                    &p.supersedes,
+                ],
+            )
+            .await?;
+        if written != 1 {
+            return Err(StoreError::Contended(format!("{} {} was written by another sync at the same time", entity_text(r.entity), r.id)));
+        }
         if let Some(households) = households {
             let entity = entity_text(r.entity);
             self.execute("DELETE FROM record_households WHERE entity = $1 AND entity_id = $2", &[&entity, &r.id]).await?;

@@ -461,7 +461,8 @@ impl Tx for SqliteTx<'_> {
         self.record(entity, id).await
     }
 
-    async fn put_record(&mut self, r: &StoredRecord, households: Option<&[String]>) -> Result<(), StoreError> {
+    async fn put_record(&mut self, r: &StoredRecord, households: Option<&[String]>, _new: bool) -> Result<(), StoreError> {
+        // One writer: whether the record is new cannot change between reading and writing.
         let p = &r.place;
         self.c
             .prepare_cached(
