@@ -4,8 +4,9 @@
 //! `Dispatchers.IO`, Swift `Task.detached` or an actor).
 //!
 //! Closing: Kotlin's `close()` (the handle is `AutoCloseable`) and Swift's `deinit` release
-//! it; calls already running finish first, and the SQLite files close when the last one
-//! returns. A call on a closed Kotlin handle throws `IllegalStateException`.
+//! it. In Kotlin, calls running at that moment finish first (and calls that start while
+//! others are still running are still served); when none is running the handle is freed,
+//! the SQLite files close, and any later call throws `IllegalStateException`.
 
 use crate::error::{parse_id, parse_opt_id, Result, TungNhaError};
 use crate::figures::{DayRange, FigureScope, Figures};
