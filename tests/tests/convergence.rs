@@ -447,14 +447,17 @@ fn suite(db: &str, first: u64, count: u64) {
         _ => DatabaseConfig::Sqlite("unused".into()),
     };
     let communes = communes();
-    let seeds: Vec<u64> = match std::env::var("TUNGNHA_E2E_SEED").ok().and_then(|s| s.parse().ok()) {
-        Some(seed) => vec![seed],
-        None => (first..first + count).map(|i| 0x7475_6e67_6e68_6100 ^ i.wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect(),
+    // SQLite and PostgreSQL get different seeds.
+    let salt: u64 = if db == "postgres" { 1 << 32 } else { 0 };
+    // (run index, seed): the index picks the run's commune, unique within a database.
+    let seeds: Vec<(u64, u64)> = match std::env::var("TUNGNHA_E2E_SEED").ok().and_then(|s| s.parse().ok()) {
+        Some(seed) => vec![(first, seed)],
+        None => (first..first + count).map(|i| (i, 0x7475_6e67_6e68_6100 ^ (i + salt).wrapping_mul(0x9e37_79b9_7f4a_7c15))).collect(),
     };
     let started = std::time::Instant::now();
-    for (n, seed) in seeds.iter().enumerate() {
+    for (n, (index, seed)) in seeds.iter().enumerate() {
         // Each run in its own commune, so runs sharing one PostgreSQL database stay apart.
-        let commune = &communes[(*seed % communes.len() as u64) as usize];
+        let commune = &communes[(*index % communes.len() as u64) as usize];
         if let Err(e) = run(*seed, &rt, database.clone(), commune) {
             panic!("{db}: run {n} failed with seed {seed} (replay: TUNGNHA_E2E_SEED={seed} cargo test -p tungnha-e2e {db}): {e}");
         }
@@ -466,7 +469,7 @@ fn suite(db: &str, first: u64, count: u64) {
 fn part(db: &str, index: u64, parts: u64) {
     let total = if db == "postgres" { runs() / 2 } else { runs() - runs() / 2 };
     let per = total.div_ceil(parts);
-    let first = index * per + if db == "postgres" { 1 << 32 } else { 0 };
+    let first = index * per;
     let count = per.min(total.saturating_sub(index * per));
     if std::env::var("TUNGNHA_E2E_SEED").is_ok() && index > 0 {
         return;
