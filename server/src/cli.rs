@@ -67,6 +67,7 @@ enum Command {
         /// Whom the code is for.
         #[arg(long)]
         name: Option<String>,
+        /// Hours the code stays valid (default 7 days).
         #[arg(long)]
         ttl_hours: Option<i64>,
     },
