@@ -53,6 +53,10 @@ pub enum ProblemCode {
     BadCoordinates,
     HeadMustBeMember,
     NothingChanged,
+    /// A record that does not decode into its type (a bug or a hostile sender).
+    Malformed,
+    /// An edit to a field that cannot be edited after creation.
+    NotEditable,
 }
 
 impl ProblemCode {

@@ -410,7 +410,7 @@ fn insert_person(w: &mut WriteTx<'_>, id: PersonId, household: HouseholdId, p: &
 /// The household search key covers its address, village and every member's name.
 fn refresh_household_search(tx: &Transaction<'_>, household: HouseholdId) -> CoreResult<()> {
     tx.prepare_cached(
-        "UPDATE households SET search_key = tn_fold(address || ' ' || (SELECT name FROM villages v WHERE v.id = households.village_id) || ' ' ||
+        "UPDATE households SET search_key = tn_fold(address || ' ' || COALESCE((SELECT name FROM villages v WHERE v.id = households.village_id), '') || ' ' ||
             COALESCE((SELECT group_concat(p.full_name, ' ') FROM persons p WHERE p.household_id = households.id AND p.deleted = 0), ''))
          WHERE id = ?1",
     )?
