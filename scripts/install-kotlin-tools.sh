@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the Kotlin JVM tests need, idempotently (a warm run takes well under a second):
 #   - Debian: a JDK (17 is what this project's machines carry), JNA (libjna-java + its native
-#     dispatch library libjna-jni) and JUnit 4 (junit4, with hamcrest).
+#     dispatch library libjna-jni), JUnit 4 (junit4, with hamcrest), npm if missing.
 #   - kotlinc from the npm package `kotlin-compiler` (Google Maven and Maven Central are not
 #     reachable here; the npm package carries kotlinc plus kotlin-stdlib, kotlin-test,
 #     kotlin-test-junit and kotlinx-coroutines-core-jvm).
@@ -23,6 +23,7 @@ for f in /usr/share/java/jna.jar /usr/share/java/junit4.jar /usr/share/java/hamc
 done
 # libjna-jni ships the native dispatch library JNA loads (jna.jar carries none).
 ls /usr/lib/*/jni/libjnidispatch.system.so >/dev/null 2>&1 || need_apt+=(libjna-jni)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
