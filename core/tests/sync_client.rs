@@ -215,3 +215,42 @@ fn network_failures_are_retried_and_cancel_stops_before_the_next_round_trip() {
     assert_eq!(a.store.pending_count().unwrap(), 0);
     let _ = Entity::Visit;
 }
+
+#[test]
+fn a_citizen_phone_without_the_village_can_still_edit_a_person() {
+    // A citizen's phone receives its household and people but (in older servers) not the
+    // village: editing a person must not fail on the missing village name.
+    let a = Fixture::new();
+    let (_, people) = a.household("Số 1", "Lò Văn Pánh", &["Lò Thị Xuân"]);
+    let changes: Vec<Change> = a
+        .store
+        .pending_ops(1000)
+        .unwrap()
+        .into_iter()
+        .filter(|op| matches!(op.entity, Entity::Household | Entity::Person))
+        .map(|op| {
+            let (s, _) = apply_op(None, &op).unwrap();
+            Change {
+                entity: op.entity,
+                id: op.entity_id.clone(),
+                version: s.version().unwrap(),
+                deleted: false,
+                state: serde_json::Value::Object(s.fields),
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let b = Store::open(dir.path().join("citizen.db"), options(at(10, 20))).unwrap();
+    let resp = SyncResponse {
+        server_time_ms: 0,
+        acks: vec![],
+        rejected: vec![],
+        deferred: vec![],
+        changes,
+        next_cursor: Cursor("1".into()),
+        more: false,
+    };
+    b.apply_sync_response(&resp, 0).unwrap();
+    b.update_person(people[1], &PersonPatch { phone: Some(Some("0912345678".into())), ..Default::default() }).unwrap();
+    assert_eq!(b.search("xuan", None, 5).unwrap().len(), 1);
+}

@@ -223,7 +223,7 @@ impl Store {
         self.read(|c| {
             let (household, village_name, visit_count, mastered) = c
                 .prepare_cached(
-                    "SELECT h.*, v.name AS village_name FROM households h JOIN villages v ON v.id = h.village_id WHERE h.id = ?1 AND h.deleted = 0",
+                    "SELECT h.*, COALESCE(v.name, '') AS village_name FROM households h LEFT JOIN villages v ON v.id = h.village_id WHERE h.id = ?1 AND h.deleted = 0",
                 )?
                 .query_row([id], |r| Ok((household_row(r)?, r.get::<_, String>("village_name")?, r.get::<_, u32>("visit_count")?, r.get::<_, u32>("mastered_count")?)))
                 .optional()?
@@ -284,7 +284,7 @@ impl Store {
         let first = format!("%{}%", terms[0]);
         self.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT h.id, h.address, v.name, h.head_name, h.search_key FROM households h JOIN villages v ON v.id = h.village_id
+                "SELECT h.id, h.address, COALESCE(v.name, ''), h.head_name, h.search_key FROM households h LEFT JOIN villages v ON v.id = h.village_id
                  WHERE h.deleted = 0 AND h.search_key LIKE ?1 AND (?2 IS NULL OR h.village_id = ?2) ORDER BY h.head_name LIMIT ?3",
             )?;
             // LIKE on the first term is a coarse filter; `matches` checks every term.
