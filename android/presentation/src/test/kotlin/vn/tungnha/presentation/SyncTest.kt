@@ -130,6 +130,23 @@ class SyncTest {
     }
 
     @Test
+    fun aListenerThatThrowsDoesNotBreakTheSync() {
+        enrolledOfficial("Ngô Văn Lỗi").use { db ->
+            Commune(db, villageName = "Bản Lỗi").household("Số 2", "Lò Thị Ỏn")
+            val calls = java.util.concurrent.atomic.AtomicInteger()
+            val buggy = object : SyncListener {
+                override fun onProgress(progress: SyncProgress) {
+                    calls.incrementAndGet()
+                    throw IllegalStateException("progress bar bug")
+                }
+            }
+            val report = db.sync(TestServer.url, null, buggy, null)
+            assertTrue(calls.get() >= 3, "the listener kept being called")
+            assertEquals(0uL, db.pendingCount(), "and the sync finished: ${report.progress}")
+        }
+    }
+
+    @Test
     fun networkFailuresAreTypedAndARetryPauseCanBeCancelled() {
         enrolledOfficial("Phạm Văn Mạng").use { db ->
             Commune(db, villageName = "Bản Mạng").household("Số 9", "Hà Văn Tư")
