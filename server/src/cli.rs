@@ -27,6 +27,9 @@ enum Command {
         listen: SocketAddr,
         #[command(flatten)]
         db: DbArgs,
+        /// A demo commune with live simulated field activity, on a fresh temporary database.
+        #[arg(long)]
+        demo: bool,
     },
     /// Issue the enrolment code of the first official of a commune or province.
     CreateOfficial {
@@ -115,6 +118,27 @@ fn parse_official_role(s: &str) -> Result<Role, String> {
     }
 }
 
+async fn run_demo(listen: SocketAddr) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
+    eprintln!("Từng Nhà demo: setting up a commune with two teams and their phones (about a minute)...");
+    let (mut server, info, stop) = tungnha_server::demo::start_demo(listen, dir.path()).await?;
+    let commune = tungnha_core::units::official().get(&info.commune_key).map(|u| u.name.clone()).unwrap_or_default();
+    println!();
+    println!("  Từng Nhà — demo: {commune}, tỉnh Sơn La");
+    println!("  Bảng theo dõi / dashboard:   {}/", info.url);
+    println!("  Số liệu JSON / figures:      {}/api/figures?commune={}", info.url, info.commune_key);
+    println!("  Đồng bộ / sync endpoint:     {}/v1/sync", info.url);
+    println!("  Mã đăng ký thử cho một tổ viên / try enrolling a volunteer phone: {}", info.volunteer_code);
+    if let Some(q) = qr::render(&info.volunteer_code) {
+        println!("{q}");
+    }
+    println!("  Dữ liệu tạm / temporary data: {} (xoá khi dừng / deleted on exit). Ctrl+C để dừng.", dir.path().display());
+    shutdown_signal().await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    server.begin_shutdown();
+    server.wait().await.map_err(|e| e.to_string())
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -142,7 +166,8 @@ pub fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Serve { listen, db } => {
+        Command::Serve { listen, demo: true, .. } => run_demo(listen).await,
+        Command::Serve { listen, db, demo: false } => {
             let config = ServerConfig { listen, database: db.config(), hooks: TestHooks::default() };
             tungnha_server::serve(config, shutdown_signal()).await.map_err(|e| e.to_string())
         }

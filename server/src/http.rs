@@ -29,11 +29,20 @@ pub const MAX_PAGE_BYTES: usize = 8 << 20;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
+    /// The dashboard's read model; without it the dashboard routes answer 404.
+    pub projection: Option<Arc<crate::projection::Projection>>,
+    /// The commune the dashboard opens on (the demo's), if any.
+    pub home_commune: Option<String>,
 }
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>) -> Self {
-        Self { storage }
+        Self { storage, projection: None, home_commune: None }
+    }
+
+    pub fn with_projection(mut self, projection: Arc<crate::projection::Projection>) -> Self {
+        self.projection = Some(projection);
+        self
     }
 }
 
@@ -44,6 +53,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/enrol", post(enrol).layer(DefaultBodyLimit::max(MAX_JSON_BODY)))
         .route("/v1/enrolment-codes", post(issue_code).layer(DefaultBodyLimit::max(MAX_JSON_BODY)))
         .route("/v1/sync", post(sync).layer(DefaultBodyLimit::max(MAX_SYNC_BODY)))
+        .route("/", get(crate::dashboard::home))
+        .route("/xa/{commune}", get(crate::dashboard::commune_page))
+        .route("/api/figures", get(crate::dashboard::figures_json))
         .fallback(|| async {
             ApiFailure::new(StatusCode::NOT_FOUND, ApiErrorCode::BadRequest, "Không có địa chỉ này", "No such endpoint")
         })

@@ -13,10 +13,13 @@
 //! on your own listener.
 
 pub mod auth;
+pub mod dashboard;
+pub mod demo;
 pub mod engine;
 pub mod enrolment;
 pub mod error;
 pub mod http;
+pub mod projection;
 pub mod qr;
 pub mod storage;
 pub mod testing;
@@ -103,10 +106,16 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
 
 /// Serve an already opened storage.
 pub async fn start_with(storage: Arc<dyn Storage>, listen: SocketAddr) -> Result<RunningServer, StartError> {
+    start_app(AppState::new(storage), listen).await
+}
+
+/// Serve with a prepared state (e.g. with the dashboard's projection).
+pub async fn start_app(state: AppState, listen: SocketAddr) -> Result<RunningServer, StartError> {
+    let storage = state.storage.clone();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
-    let router = app(AppState::new(storage.clone()));
+    let router = app(state);
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {

@@ -79,6 +79,24 @@ impl Store {
         })
     }
 
+    /// Every campaign, the latest first.
+    pub fn campaigns(&self) -> CoreResult<Vec<Campaign>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT id FROM campaigns ORDER BY starts_on DESC, id")?;
+            let ids: Vec<CampaignId> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            ids.into_iter().filter_map(|id| load_campaign(c, id).transpose()).collect()
+        })
+    }
+
+    /// Guidance topics a locality added: (code, Vietnamese name, English name).
+    pub fn local_topics(&self) -> CoreResult<Vec<(String, String, String)>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT code, name_vi, name_en FROM local_topics ORDER BY code")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            Ok(rows)
+        })
+    }
+
     pub fn campaign(&self, id: CampaignId) -> CoreResult<Campaign> {
         self.read(|c| load_campaign(c, id)?.ok_or_else(|| CoreError::NotFound { entity: "campaign", id: id.to_string() }))
     }
