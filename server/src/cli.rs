@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, TeamId};
 use tungnha_core::sync::Role;
 use tungnha_server::enrolment::{self, CodeRequest, IssuedCode, Issuer};
+use tungnha_server::qr;
 use tungnha_server::storage::{open_storage, parse_role, role_text, DatabaseConfig, TestHooks};
-use tungnha_server::{qr, ServerConfig};
 
 #[derive(Debug, Parser)]
 #[command(name = "tungnha", version, about = "Từng Nhà sync server and operator tools")]
@@ -168,8 +168,20 @@ async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve { listen, demo: true, .. } => run_demo(listen).await,
         Command::Serve { listen, db, demo: false } => {
-            let config = ServerConfig { listen, database: db.config(), hooks: TestHooks::default() };
-            tungnha_server::serve(config, shutdown_signal()).await.map_err(|e| e.to_string())
+            let storage = open_storage(&db.config(), TestHooks::default()).await.map_err(|e| e.to_string())?;
+            // The dashboard's read model: a core store beside the SQLite file (or in the
+            // working directory for PostgreSQL), rebuilt from the change feed if deleted.
+            let projection_path = match &db.postgres {
+                Some(_) => PathBuf::from("./tungnha-dashboard.db"),
+                None => db.db.with_extension("dashboard.db"),
+            };
+            let projection = tungnha_server::projection::Projection::open(&projection_path)?;
+            let state = tungnha_server::AppState::new(storage).with_projection(std::sync::Arc::new(projection));
+            let mut server = tungnha_server::start_app(state, listen).await.map_err(|e| e.to_string())?;
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            server.begin_shutdown();
+            server.wait().await.map_err(|e| e.to_string())
         }
         Command::CreateOfficial { db, role, unit, name, ttl_hours } => {
             let mut req = CodeRequest::new(role);
