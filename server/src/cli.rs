@@ -181,7 +181,9 @@ async fn run(command: Command) -> Result<(), String> {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests in flight");
             server.begin_shutdown();
-            server.wait().await.map_err(|e| e.to_string())
+            server.wait().await.map_err(|e| e.to_string())?;
+            tracing::info!("stopped");
+            Ok(())
         }
         Command::CreateOfficial { db, role, unit, name, ttl_hours } => {
             let mut req = CodeRequest::new(role);
