@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use tungnha_core::figures::{FigureQuery, Scope};
 use tungnha_core::model::*;
 use tungnha_core::store::outbox::Entity;
-use tungnha_core::store::{HouseholdDetail, PersonPatch};
+use tungnha_core::store::PersonPatch;
 use tungnha_core::sync::client::{self, CancelToken, Reply, SyncListener, SyncOptions, SyncProgress, Transport, TransportError};
 use tungnha_core::sync::{apply_op, codec, Change, Cursor, EnrolRequest, EnrolResponse, RecordState, Role, SyncRequest, SyncResponse};
 use tungnha_core::Store;
@@ -110,16 +110,6 @@ fn quick() -> SyncOptions {
     SyncOptions { sleep: Arc::new(|_| {}), max_bytes: 1_500, ..SyncOptions::default() }
 }
 
-/// Household detail without the per-device timestamp of when a level was last computed.
-fn comparable(mut d: HouseholdDetail) -> HouseholdDetail {
-    for m in &mut d.members {
-        for s in &mut m.skills {
-            s.updated_at = None;
-        }
-    }
-    d
-}
-
 #[test]
 fn a_second_device_pulls_exactly_what_the_first_recorded() {
     let server = FakeServer::default();
@@ -159,7 +149,7 @@ fn a_second_device_pulls_exactly_what_the_first_recorded() {
     assert_eq!(r.skipped, 0);
 
     for h in [h1, h2] {
-        assert_eq!(comparable(b.household_detail(h).unwrap()), comparable(a.store.household_detail(h).unwrap()));
+        assert_eq!(b.household_detail(h).unwrap(), a.store.household_detail(h).unwrap());
     }
     assert_eq!(b.assignment_households(a.team, None).unwrap(), a.store.assignment_households(a.team, None).unwrap());
     let q = FigureQuery::all_time(Scope::All);
@@ -189,7 +179,7 @@ fn edits_on_two_devices_converge_and_unsynced_edits_survive_a_pull() {
     server.fail_next.store(2, Ordering::SeqCst);
     client::sync(&b, &server, None, &CancelToken::new(), &quick()).unwrap();
     client::sync(&a.store, &server, None, &CancelToken::new(), &quick()).unwrap();
-    let (da, db) = (comparable(a.store.household_detail(h).unwrap()), comparable(b.household_detail(h).unwrap()));
+    let (da, db) = (a.store.household_detail(h).unwrap(), b.household_detail(h).unwrap());
     assert_eq!(da, db);
     let xuan = &da.members.iter().find(|m| m.person.id == people[1]).unwrap().person;
     assert_eq!((xuan.phone.as_deref(), xuan.birth_year), (Some("0987654321"), Some(1999)));

@@ -99,16 +99,6 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// Household detail without the per-device time a level was last computed.
-fn comparable(mut d: HouseholdDetail) -> HouseholdDetail {
-    for m in &mut d.members {
-        for s in &mut m.skills {
-            s.updated_at = None;
-        }
-    }
-    d
-}
-
 fn setup(world: &mut World, commune: &str, rng: &mut StdRng, seed: u64) -> Result<Team, String> {
     let url = world.server.url.clone();
     let mut official = Device::open(&world.dir, "official", 0, url.clone(), seed)?;
@@ -349,7 +339,7 @@ fn check(world: &World, team: &Team, truth: &Truth, commune: &str) -> Result<(),
         .assignment_households(team.id, None)
         .map_err(err)?
         .into_iter()
-        .map(|h| official.store().household_detail(h.id).map(|d| (h.id, comparable(d))))
+        .map(|h| official.store().household_detail(h.id).map(|d| (h.id, d)))
         .collect::<Result<_, _>>()
         .map_err(err)?;
     let team_figures = official.store().figures(&FigureQuery::all_time(Scope::Team(team.id))).map_err(err)?;
@@ -360,7 +350,7 @@ fn check(world: &World, team: &Team, truth: &Truth, commune: &str) -> Result<(),
             return Err(format!("{}: sees {} households, the server {}", d.name, ids.len(), reference.len()));
         }
         for (id, want) in &reference {
-            let got = comparable(d.store().household_detail(*id).map_err(err)?);
+            let got = d.store().household_detail(*id).map_err(err)?;
             if &got != want {
                 return Err(format!("{}: household {id} differs from the server:\n device: {got:?}\n server: {want:?}", d.name));
             }

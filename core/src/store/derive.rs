@@ -3,7 +3,6 @@
 //! pulled from the server can be older than what the device already has, so for them
 //! the store recomputes from scratch with these functions.
 
-use super::ts;
 use crate::catalog;
 use crate::error::CoreResult;
 use crate::hlc::Hlc;
@@ -12,10 +11,10 @@ use crate::model::SkillLevel;
 use rusqlite::{params, Transaction};
 use std::collections::BTreeMap;
 
-/// One event that sets or raises a person's skill level.
+/// One event that sets or raises a person's skill level, with its own time.
 enum Event {
-    Raise(String, SkillLevel),
-    Set(String, SkillLevel),
+    Raise(String, SkillLevel, String),
+    Set(String, SkillLevel, String),
 }
 
 /// Recompute a person's skill levels from every fact, in HLC order: visits raise to
@@ -24,53 +23,58 @@ enum Event {
 pub(super) fn recompute_person(tx: &Transaction<'_>, person: PersonId) -> CoreResult<()> {
     let mut events: Vec<(String, Event)> = Vec::new();
     let mut st = tx.prepare_cached(
-        "SELECT v.hlc, o.code FROM visit_outcomes o JOIN visits v ON v.id = o.visit_id WHERE o.person_id = ?1 AND o.kind = 'skill'",
+        "SELECT v.hlc, o.code, v.occurred_at FROM visit_outcomes o JOIN visits v ON v.id = o.visit_id WHERE o.person_id = ?1 AND o.kind = 'skill'",
     )?;
-    for row in st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (hlc, skill) = row?;
-        events.push((hlc, Event::Raise(skill, SkillLevel::Guided)));
+    let text3 = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?));
+    for row in st.query_map([person], text3)? {
+        let (hlc, skill, at) = row?;
+        events.push((hlc, Event::Raise(skill, SkillLevel::Guided, at)));
     }
-    let mut st = tx.prepare_cached("SELECT hlc, skills FROM self_reports WHERE person_id = ?1")?;
-    for row in st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (hlc, skills) = row?;
+    let mut st = tx.prepare_cached("SELECT hlc, skills, reported_at FROM self_reports WHERE person_id = ?1")?;
+    for row in st.query_map([person], text3)? {
+        let (hlc, skills, at) = row?;
         for s in skills.split(',').filter(|s| !s.is_empty()) {
-            events.push((hlc.clone(), Event::Raise(s.to_owned(), SkillLevel::SelfReported)));
+            events.push((hlc.clone(), Event::Raise(s.to_owned(), SkillLevel::SelfReported, at.clone())));
         }
     }
-    let mut st = tx.prepare_cached("SELECT hlc, skill FROM skill_verifications WHERE person_id = ?1")?;
-    for row in st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (hlc, skill) = row?;
-        events.push((hlc, Event::Raise(skill, SkillLevel::Verified)));
+    let mut st = tx.prepare_cached("SELECT hlc, skill, at FROM skill_verifications WHERE person_id = ?1")?;
+    for row in st.query_map([person], text3)? {
+        let (hlc, skill, at) = row?;
+        events.push((hlc, Event::Raise(skill, SkillLevel::Verified, at)));
     }
-    let mut st = tx.prepare_cached("SELECT hlc, skill, to_level FROM skill_corrections WHERE person_id = ?1")?;
-    for row in st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
-        let (hlc, skill, level) = row?;
-        events.push((hlc, Event::Set(skill, SkillLevel::from_i64(level).unwrap_or(SkillLevel::NotStarted))));
+    let mut st = tx.prepare_cached("SELECT hlc, skill, to_level, at FROM skill_corrections WHERE person_id = ?1")?;
+    for row in
+        st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))?
+    {
+        let (hlc, skill, level, at) = row?;
+        events.push((hlc, Event::Set(skill, SkillLevel::from_i64(level).unwrap_or(SkillLevel::NotStarted), at)));
     }
     // HLC text sorts like the HLC; parse to be safe against hand-made rows.
     events.sort_by(|a, b| match (a.0.parse::<Hlc>(), b.0.parse::<Hlc>()) {
         (Ok(x), Ok(y)) => x.cmp(&y),
         _ => a.0.cmp(&b.0),
     });
-    let mut levels: BTreeMap<String, SkillLevel> = BTreeMap::new();
+    // Each level with the time of the event that last changed it (as a local save dates it).
+    let mut levels: BTreeMap<String, (SkillLevel, String)> = BTreeMap::new();
     for (_, e) in events {
         match e {
-            Event::Raise(s, l) => {
-                let cur = levels.entry(s).or_insert(SkillLevel::NotStarted);
-                *cur = (*cur).max(l);
+            Event::Raise(s, l, at) => {
+                let cur = levels.entry(s).or_insert((SkillLevel::NotStarted, at.clone()));
+                if l > cur.0 {
+                    *cur = (l, at);
+                }
             }
-            Event::Set(s, l) => {
-                levels.insert(s, l);
+            Event::Set(s, l, at) => {
+                levels.insert(s, (l, at));
             }
         }
     }
     tx.prepare_cached("DELETE FROM person_skills WHERE person_id = ?1")?.execute([person])?;
-    let now = ts(chrono::Utc::now());
     let mut ins = tx.prepare_cached("INSERT INTO person_skills (person_id, skill, level, updated_at) VALUES (?1, ?2, ?3, ?4)")?;
-    for (skill, level) in &levels {
-        ins.execute(params![person, skill, *level as i64, now])?;
+    for (skill, (level, at)) in &levels {
+        ins.execute(params![person, skill, *level as i64, at])?;
     }
-    let mastered = catalog::SKILLS.iter().filter(|s| levels.get(s.code).is_some_and(|l| *l >= SkillLevel::MASTERY)).count() as i64;
+    let mastered = catalog::SKILLS.iter().filter(|s| levels.get(s.code).is_some_and(|l| l.0 >= SkillLevel::MASTERY)).count() as i64;
     tx.prepare_cached(
         "UPDATE persons SET skills_mastered = ?2,
              vneid_activated = EXISTS (SELECT 1 FROM visit_outcomes o WHERE o.person_id = ?1 AND o.kind = 'action' AND o.code = 'vneid_activated')
