@@ -594,7 +594,10 @@ impl Tx for SqliteTx<'_> {
             PullFilter::Everything => "1 = 1",
         };
         let sql = format!(
-            "SELECT entity, entity_id, state, change_seq FROM records
+            // Walk the change-sequence index from the cursor: without INDEXED BY the planner
+            // picks a MULTI-INDEX OR over the scope and sorts all of it on every request
+            // (measured 17-28 ms vs 1.5-2.5 ms per pull for a 5-8k-record team).
+            "SELECT entity, entity_id, state, change_seq FROM records INDEXED BY records_change_seq
              WHERE change_seq > ?1 AND change_seq <= ?2 AND (entity IN ('campaign', 'local_topic') OR {scope})
              ORDER BY change_seq LIMIT ?3"
         );
