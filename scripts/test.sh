@@ -17,6 +17,7 @@ scripts/with-postgres.sh cargo test --workspace --locked
 
 step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench')"
 cargo bench -p tungnha-core --bench store --locked -- --test
+cargo bench -p tungnha-e2e --bench sync --locked -- --test
 
 if [[ -x scripts/test-kotlin.sh ]]; then
   step "Kotlin JVM tests over the uniffi bindings"
