@@ -4,7 +4,9 @@
 
 use super::derive::{recompute_household, recompute_person};
 use super::outbox::{Entity, OpKind};
-use super::write::{insert_correction, insert_self_report, insert_verification, insert_visit, write_household_patch, write_person_patch};
+use super::write::{
+    insert_correction, insert_self_report, insert_verification, insert_visit, opt_bool, write_household_patch, write_person_patch,
+};
 use super::{enum_text, json_col, parse_ts, text_enum, ts, Store, WriteTx};
 use crate::error::CoreResult;
 use crate::hlc::Hlc;
@@ -221,10 +223,6 @@ impl Store {
 
 fn from_state<T: serde::de::DeserializeOwned>(c: &Change) -> CoreResult<T> {
     Ok(serde_json::from_value(c.state.clone())?)
-}
-
-fn opt_bool(b: Option<bool>) -> Option<i64> {
-    b.map(i64::from)
 }
 
 fn apply_change(tx: &Transaction<'_>, c: &Change, touched: &mut Touched) -> CoreResult<()> {

@@ -94,11 +94,21 @@ pub(super) fn recompute_household(tx: &Transaction<'_>, h: HouseholdId) -> CoreR
             visit_count = (SELECT count(DISTINCT a.visit_id) FROM visit_attendees a
                 WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id)),
             last_visit_at = (SELECT max(v.occurred_at) FROM visit_attendees a JOIN visits v ON v.id = a.visit_id
-                WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id)),
-            search_key = tn_fold(address || ' ' || COALESCE((SELECT name FROM villages v WHERE v.id = households.village_id), '') || ' ' ||
-                COALESCE((SELECT group_concat(p.full_name, ' ') FROM persons p WHERE p.household_id = ?1 AND p.deleted = 0), ''))
+                WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id))
          WHERE id = ?1",
     )?
     .execute(params![h, catalog::SKILLS.len() as i64])?;
+    refresh_search_key(tx, h)
+}
+
+/// The household search key covers its address, village (if the device has it) and
+/// every member's name.
+pub(super) fn refresh_search_key(tx: &Transaction<'_>, h: HouseholdId) -> CoreResult<()> {
+    tx.prepare_cached(
+        "UPDATE households SET search_key = tn_fold(address || ' ' || COALESCE((SELECT name FROM villages v WHERE v.id = households.village_id), '') || ' ' ||
+            COALESCE((SELECT group_concat(p.full_name, ' ') FROM persons p WHERE p.household_id = households.id AND p.deleted = 0), ''))
+         WHERE id = ?1",
+    )?
+    .execute([h])?;
     Ok(())
 }

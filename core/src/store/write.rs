@@ -3,6 +3,7 @@
 //! found), then writes its rows, the derived per-household status, and its outbox entry
 //! in one transaction.
 
+use super::derive::{recompute_household, refresh_search_key};
 use super::outbox::{Entity, OpKind};
 use super::{enum_text, setup, ts, Store, WriteTx};
 use crate::catalog;
@@ -70,7 +71,7 @@ fn not_found(entity: &'static str, id: impl ToString) -> CoreError {
     CoreError::NotFound { entity, id: id.to_string() }
 }
 
-fn opt_bool(b: Option<bool>) -> Option<i64> {
+pub(super) fn opt_bool(b: Option<bool>) -> Option<i64> {
     b.map(i64::from)
 }
 
@@ -166,7 +167,7 @@ impl Store {
             let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), &clean)?;
             write_household_patch(&w.tx, id, &clean)?;
             w.tx.execute("UPDATE households SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
-            refresh_household_search(&w.tx, id)?;
+            refresh_search_key(&w.tx, id)?;
             Ok(Saved { id, warnings: vec![] })
         })
     }
@@ -194,7 +195,7 @@ impl Store {
             let version = w.emit(Entity::Person, &id.to_string(), OpKind::Update, Some(base), &clean)?;
             write_person_patch(&w.tx, id, &clean)?;
             w.tx.execute("UPDATE persons SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
-            refresh_household_search(&w.tx, household)?;
+            refresh_search_key(&w.tx, household)?;
             Ok(Saved { id, warnings: vec![] })
         })
     }
@@ -202,10 +203,9 @@ impl Store {
     /// Record one guidance session. Append-only: to correct a visit, record a new one
     /// with `supersedes` set to the old id.
     pub fn record_visit(&self, v: &NewVisit) -> CoreResult<Saved<VisitId>> {
-        let now = self.now();
         self.write(|w| {
             let ctx = visit_context(&w.tx, v)?;
-            let (clean, problems) = validate::visit(v, &ctx, now);
+            let (clean, problems) = validate::visit(v, &ctx, w.now);
             let Some(v) = clean else { return Err(CoreError::Invalid(problems)) };
             let id = VisitId::new();
             let visit = Visit {
@@ -232,10 +232,9 @@ impl Store {
 
     /// Record a citizen's own statement of the skills they have.
     pub fn record_self_report(&self, r: &NewSelfReport) -> CoreResult<Saved<SelfReportId>> {
-        let now = self.now();
         self.write(|w| {
             let known = person_household(&w.tx, r.person_id)?.is_some();
-            let (clean, problems) = validate::self_report(r, known, now);
+            let (clean, problems) = validate::self_report(r, known, w.now);
             let Some(r) = clean else { return Err(CoreError::Invalid(problems)) };
             let report = SelfReport {
                 id: SelfReportId::new(),
@@ -404,18 +403,7 @@ fn insert_person(w: &mut WriteTx<'_>, id: PersonId, household: HouseholdId, p: &
         version.to_string()
     ])?;
     w.tx.prepare_cached("UPDATE households SET member_count = member_count + 1 WHERE id = ?1")?.execute([household])?;
-    refresh_household_search(&w.tx, household)
-}
-
-/// The household search key covers its address, village and every member's name.
-fn refresh_household_search(tx: &Transaction<'_>, household: HouseholdId) -> CoreResult<()> {
-    tx.prepare_cached(
-        "UPDATE households SET search_key = tn_fold(address || ' ' || COALESCE((SELECT name FROM villages v WHERE v.id = households.village_id), '') || ' ' ||
-            COALESCE((SELECT group_concat(p.full_name, ' ') FROM persons p WHERE p.household_id = households.id AND p.deleted = 0), ''))
-         WHERE id = ?1",
-    )?
-    .execute([household])?;
-    Ok(())
+    refresh_search_key(&w.tx, household)
 }
 
 fn version_of(tx: &Transaction<'_>, table: &str, id: &str) -> CoreResult<Option<Hlc>> {
@@ -541,11 +529,11 @@ pub(super) fn insert_visit(tx: &Transaction<'_>, v: &Visit, hlc: Hlc) -> CoreRes
         bump.execute(params![h, ts(v.occurred_at)])?;
     }
     if let Some(old) = v.supersedes {
-        // The corrected visit no longer counts: recompute its households from the facts.
+        // The corrected visit no longer counts: recompute its households from the facts (a rare path).
         let mut st = tx.prepare_cached("SELECT DISTINCT household_id FROM visit_attendees WHERE visit_id = ?1")?;
         let olds: Vec<HouseholdId> = st.query_map([old], |r| r.get(0))?.collect::<Result<_, _>>()?;
         for h in olds {
-            recompute_visit_status(tx, h)?;
+            recompute_household(tx, h)?;
         }
     }
     Ok(())
@@ -590,20 +578,6 @@ pub(super) fn insert_correction(tx: &Transaction<'_>, c: &SkillCorrection, from_
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![c.id, c.person_id, c.skill, from_level, c.to_level as i64, c.leader_id, c.reason, ts(c.at), hlc.to_string()])?;
-    Ok(())
-}
-
-/// Recompute a household's visit count and last visit from its effective visits.
-fn recompute_visit_status(tx: &Transaction<'_>, h: HouseholdId) -> CoreResult<()> {
-    tx.prepare_cached(
-        "UPDATE households SET
-            visit_count = (SELECT count(DISTINCT a.visit_id) FROM visit_attendees a
-                WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id)),
-            last_visit_at = (SELECT max(v.occurred_at) FROM visit_attendees a JOIN visits v ON v.id = a.visit_id
-                WHERE a.household_id = ?1 AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = a.visit_id))
-         WHERE id = ?1",
-    )?
-    .execute([h])?;
     Ok(())
 }
 
