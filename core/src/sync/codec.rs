@@ -53,12 +53,14 @@
 //! # Safety of decoding
 //! Garbage, truncated or hostile bodies give an error, never a panic: every declared
 //! length is checked against the bytes present or the size budget before anything is
-//! allocated, the decoded message is limited to [`MAX_DECODED_BYTES`] (each value and each
-//! object key counted as the 32 bytes of a `serde_json::Value`, plus the text of strings
-//! and keys: close to what it takes in memory, so a few bytes of nulls cannot become
-//! gigabytes), the decompressed payload too, and nesting to [`MAX_DEPTH`] levels. Work is
-//! linear in the input and the decoded size. The encoder counts the same way and refuses
-//! what the decoder would refuse.
+//! allocated, and every allocation the decoder makes is charged to a budget
+//! ([`MAX_DECODED_BYTES`], or a smaller one the caller sets with [`decode_limited`]) at
+//! what it takes in memory: a value or a map entry at the size of `serde_json::Value`, a
+//! string at the size of `String` plus its text (also for the dictionary's copy and the
+//! keys of an object column), a bitmap, shape or length list at its bytes. So a few bytes
+//! of nulls or empty keys cannot become gigabytes. The decompressed payload is bounded by
+//! the same budget and nesting by [`MAX_DEPTH`] levels. Work is linear in the input and
+//! the budget. The encoder counts the same way and refuses what the decoder would refuse.
 //!
 //! Bodies from older apps (plain JSON compressed by zstd, starting with zstd's magic
 //! number) are still read, so a server can answer them (e.g. "update the app").
@@ -78,6 +80,11 @@ pub const CONTENT_TYPE: &str = "application/vnd.tungnha.v1+zstd";
 /// a full 1 MiB-budget page of changes, 1.4 MB of JSON, is 4.4 MB). Bodies are also at most
 /// this large once decompressed.
 pub const MAX_DECODED_BYTES: usize = 64 << 20;
+
+/// What a `String` takes besides its text.
+const STRING: usize = std::mem::size_of::<String>();
+/// What one `usize` of a length or shape list takes.
+const WORD: usize = std::mem::size_of::<usize>();
 
 /// Deepest nesting accepted, in layout levels (a JSON array or object takes one or two).
 pub const MAX_DEPTH: usize = 256;
@@ -122,24 +129,35 @@ pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, CodecError> {
     Ok(body)
 }
 
-/// Decode a message from the wire.
+/// Decode a message from the wire, within [`MAX_DECODED_BYTES`].
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+    decode_limited(body, MAX_DECODED_BYTES)
+}
+
+/// JSON text of the first layout turns into at most this many times its length in
+/// memory (`[0,0,…]`: 2 bytes of text per 32-byte value), so legacy bodies get this
+/// fraction of the budget as text.
+const JSON_EXPANSION: usize = 16;
+
+/// Decode a message from the wire, refusing it ([`CodecError::TooLarge`]) if decoding
+/// would take more than `limit` bytes of memory (a server sets this per endpoint).
+pub fn decode_limited<T: DeserializeOwned>(body: &[u8], limit: usize) -> Result<T, CodecError> {
     match body {
         [MAGIC, FORMAT_VERSION, frame @ ..] => {
-            let payload = decompress((&ZSTD_MAGIC[..]).chain(frame))?;
-            Ok(serde_json::from_value(from_payload(&payload)?)?)
+            let payload = decompress((&ZSTD_MAGIC[..]).chain(frame), limit)?;
+            Ok(serde_json::from_value(from_payload(&payload, limit)?)?)
         }
         [MAGIC, version, ..] => Err(CodecError::UnknownVersion(*version)),
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => Ok(serde_json::from_slice(&decompress(body)?)?),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Ok(serde_json::from_slice(&decompress(body, limit / JSON_EXPANSION)?)?),
         _ => Err(CodecError::Corrupt("unknown body format")),
     }
 }
 
-fn decompress(frame: impl Read) -> Result<Vec<u8>, CodecError> {
+fn decompress(frame: impl Read, limit: usize) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(frame)?.take(MAX_DECODED_BYTES as u64 + 1).read_to_end(&mut out)?;
-    if out.len() > MAX_DECODED_BYTES {
-        return Err(CodecError::TooLarge(MAX_DECODED_BYTES));
+    zstd::stream::read::Decoder::new(frame)?.take(limit as u64 + 1).read_to_end(&mut out)?;
+    if out.len() > limit {
+        return Err(CodecError::TooLarge(limit));
     }
     Ok(out)
 }
@@ -252,8 +270,9 @@ fn to_payload(value: &Value) -> Result<Vec<u8>, CodecError> {
     Ok(e.out)
 }
 
-fn from_payload(payload: &[u8]) -> Result<Value, CodecError> {
-    let mut d = Decoder { input: payload, dict: Vec::new(), depth: 0, budget: MAX_DECODED_BYTES - NODE };
+fn from_payload(payload: &[u8], limit: usize) -> Result<Value, CodecError> {
+    let budget = limit.checked_sub(NODE).ok_or(CodecError::TooLarge(limit))?;
+    let mut d = Decoder { input: payload, dict: Vec::new(), depth: 0, budget, limit };
     let v = d.value(&mut Prev::default())?;
     if !d.input.is_empty() {
         return Err(CodecError::Corrupt("bytes after the message"));
@@ -345,6 +364,8 @@ impl<'v> Encoder<'v> {
         }
         let next = self.dict.len() as u64;
         self.dict.insert(s, next);
+        // The decoder keeps a copy in its dictionary.
+        self.size += STRING + s.len();
     }
 
     fn value(&mut self, v: &'v Value, col: &mut Prev) -> Result<(), CodecError> {
@@ -408,11 +429,13 @@ impl<'v> Encoder<'v> {
             self.out.push(C_NULLS);
         } else if nulls > 0 {
             self.out.push(C_NULLABLE);
+            self.size += rows.len();
             self.bitmap(rows.iter().map(|v| !v.is_null()));
             let present: Vec<&Value> = rows.iter().copied().filter(|v| !v.is_null()).collect();
             self.column(&present)?;
         } else if rows.iter().all(|v| v.is_boolean()) {
             self.out.push(C_BOOLS);
+            self.size += rows.len();
             self.bitmap(rows.iter().map(|v| v.as_bool() == Some(true)));
         } else if let Some(ints) = rows.iter().map(int).collect::<Option<Vec<i64>>>() {
             self.ints(&ints);
@@ -426,6 +449,7 @@ impl<'v> Encoder<'v> {
             self.objects(rows)?;
         } else if rows.iter().all(|v| v.is_array()) {
             self.out.push(C_ARRAYS);
+            self.size += WORD * rows.len();
             let mut items = Vec::new();
             for a in rows.iter().filter_map(|v| v.as_array()) {
                 self.len(a.len());
@@ -481,6 +505,10 @@ impl<'v> Encoder<'v> {
             }));
         }
         self.out.push(C_OBJECTS);
+        // The decoder's key list, shapes, row shapes and per-shape and per-key counts.
+        self.size += STRING * keys.len()
+            + shapes.iter().map(|s| STRING + WORD * s.len()).sum::<usize>()
+            + WORD * (rows.len() + shapes.len() + keys.len());
         self.len(keys.len());
         let mut key_col = Prev::default();
         for k in &keys {
@@ -509,10 +537,8 @@ struct Decoder<'b> {
     depth: usize,
     /// Decoded size the message may still take.
     budget: usize,
-}
-
-fn too_large() -> CodecError {
-    CodecError::TooLarge(MAX_DECODED_BYTES)
+    /// The whole budget (for the error).
+    limit: usize,
 }
 
 impl Decoder<'_> {
@@ -526,8 +552,9 @@ impl Decoder<'_> {
 
     /// Count `n` items of `each` bytes against the budget (before allocating them).
     fn charge(&mut self, n: usize, each: usize) -> Result<(), CodecError> {
-        let bytes = n.checked_mul(each).ok_or_else(too_large)?;
-        self.budget = self.budget.checked_sub(bytes).ok_or_else(too_large)?;
+        let limit = self.limit;
+        let bytes = n.checked_mul(each).ok_or(CodecError::TooLarge(limit))?;
+        self.budget = self.budget.checked_sub(bytes).ok_or(CodecError::TooLarge(limit))?;
         Ok(())
     }
 
@@ -562,7 +589,7 @@ impl Decoder<'_> {
     /// A count of things still to decode: more than the budget cannot fit.
     fn len(&mut self) -> Result<usize, CodecError> {
         let n = self.varint()?;
-        usize::try_from(n).ok().filter(|&n| n <= self.budget).ok_or_else(too_large)
+        usize::try_from(n).ok().filter(|&n| n <= self.budget).ok_or(CodecError::TooLarge(self.limit))
     }
 
     /// An index below `bound`.
@@ -572,6 +599,7 @@ impl Decoder<'_> {
     }
 
     fn bitmap(&mut self, n: usize) -> Result<Vec<bool>, CodecError> {
+        self.charge(n, 1)?;
         let bytes = self.take(n.div_ceil(8))?;
         Ok((0..n).map(|i| bytes[i / 8] >> (i % 8) & 1 == 1).collect())
     }
@@ -619,7 +647,9 @@ impl Decoder<'_> {
                 return Ok(self.dict[i as usize].clone());
             }
         };
+        // The returned text, and the dictionary's copy.
         self.charge(1, s.len())?;
+        self.charge(1, STRING + s.len())?;
         self.dict.push(s.clone());
         Ok(s)
     }
@@ -710,11 +740,12 @@ impl Decoder<'_> {
             }
             C_OBJECTS => self.objects(n)?,
             C_ARRAYS => {
+                self.charge(n, WORD)?;
                 let mut lens = Vec::with_capacity(n);
                 let mut total = 0usize;
                 for _ in 0..n {
                     let len = self.len()?;
-                    total = total.checked_add(len).ok_or_else(too_large)?;
+                    total = total.checked_add(len).ok_or(CodecError::TooLarge(self.limit))?;
                     lens.push(len);
                 }
                 let mut items = self.column(total)?.into_iter();
@@ -728,6 +759,7 @@ impl Decoder<'_> {
 
     fn objects(&mut self, n: usize) -> Result<Vec<Value>, CodecError> {
         let key_count = self.len()?;
+        self.charge(key_count, STRING + WORD)?;
         let mut keys = Vec::new();
         let mut key_col = Prev::default();
         for _ in 0..key_count {
@@ -737,9 +769,13 @@ impl Decoder<'_> {
         if shape_count == 0 {
             return Err(CodecError::Corrupt("objects without a shape"));
         }
+        // Shapes, row shapes and per-shape counts (per-key counts were charged with the keys).
+        self.charge(shape_count, STRING + WORD)?;
+        self.charge(n, WORD)?;
         let mut shapes = Vec::new();
         for _ in 0..shape_count {
             let len = self.index(key_count + 1)?;
+            self.charge(len, WORD)?;
             let shape = (0..len).map(|_| self.index(key_count)).collect::<Result<Vec<_>, _>>()?;
             let mut sorted = shape.clone();
             sorted.sort_unstable();
@@ -918,7 +954,7 @@ mod tests {
             let mut e = Encoder { out: vec![tag], dict: HashMap::new(), depth: 0, size: 0 };
             e.varint(n);
             e.out.extend_from_slice(rest);
-            from_payload(&e.out)
+            from_payload(&e.out, MAX_DECODED_BYTES)
         };
         assert!(matches!(huge(V_ARRAY, u64::MAX, &[C_NULLS]), Err(CodecError::TooLarge(_))));
         assert!(matches!(huge(V_ARRAY, 3_000_000, &[C_NULLS]), Err(CodecError::TooLarge(_))));
@@ -935,6 +971,46 @@ mod tests {
         assert!(matches!(encode(&big), Err(CodecError::TooLarge(_))));
     }
 
+    /// Issue 8, incident 3: a 2 KB body of objects with millions of empty keys took 1.8 GB
+    /// and 30 s of CPU before it was refused. Every key now costs what it takes in memory.
+    #[test]
+    fn millions_of_empty_keys_are_refused_within_the_budget() {
+        let keys = 3_000_000u64;
+        let mut e = Encoder { out: vec![V_ARRAY, 1, C_OBJECTS], dict: HashMap::new(), depth: 0, size: 0 };
+        e.varint(keys);
+        for _ in 0..keys {
+            e.out.extend_from_slice(&[S_LITERAL as u8, 0]);
+        }
+        e.out.extend_from_slice(&[1, 0]);
+        let wire = body(&e.out);
+        assert!(wire.len() < 4_096, "the attack is small on the wire: {} bytes", wire.len());
+        let started = std::time::Instant::now();
+        assert!(matches!(decode_limited::<Value>(&wire, 16 << 20), Err(CodecError::TooLarge(_))));
+        assert!(matches!(decode::<Value>(&wire), Err(CodecError::TooLarge(_))));
+        // Not a timing assertion: a generous bound that only a quadratic or unbounded
+        // decoder would exceed.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        // Many shapes of many keys are charged too.
+        let mut e = Encoder { out: vec![V_ARRAY, 100, C_OBJECTS, 0x90, 0x4e], dict: HashMap::new(), depth: 0, size: 0 };
+        for i in 0..10_000u32 {
+            e.varint(S_LITERAL);
+            let k = i.to_string();
+            e.len(k.len());
+            e.out.extend_from_slice(k.as_bytes());
+        }
+        e.varint(100);
+        for _ in 0..100 {
+            e.varint(10_000);
+            for k in 0..10_000 {
+                e.varint(k);
+            }
+        }
+        assert!(matches!(from_payload(&e.out, 1 << 20), Err(CodecError::TooLarge(_))));
+        // A legacy (JSON + zstd) body is bounded too.
+        let legacy = zstd::bulk::compress(format!("[{}0]", "0,".repeat(1 << 20)).as_bytes(), 3).expect("zstd");
+        assert!(matches!(decode_limited::<Value>(&legacy, 16 << 20), Err(CodecError::TooLarge(_))));
+    }
+
     #[test]
     fn nesting_is_limited_both_ways() {
         let nest = |depth: usize| (0..depth).fold(json!(1), |v, _| json!([v]));
@@ -945,12 +1021,12 @@ mod tests {
             payload.extend_from_slice(&[C_ARRAYS, 1]);
         }
         payload.extend_from_slice(&[C_NULLS]);
-        assert!(matches!(from_payload(&payload), Err(CodecError::TooDeep(_))));
+        assert!(matches!(from_payload(&payload, MAX_DECODED_BYTES), Err(CodecError::TooDeep(_))));
         let mut payload = vec![V_ARRAY, 8];
         for _ in 0..10_000 {
             payload.extend_from_slice(&[C_NULLABLE, 0xff]);
         }
-        assert!(matches!(from_payload(&payload), Err(CodecError::TooDeep(_))));
+        assert!(matches!(from_payload(&payload, MAX_DECODED_BYTES), Err(CodecError::TooDeep(_))));
     }
 
     fn text() -> impl Strategy<Value = String> {
@@ -1031,14 +1107,23 @@ mod tests {
             prop_assert_eq!(back, v);
         }
 
+        /// The encoder counts a message's decoded size exactly as the decoder charges it.
+        #[test]
+        fn encoder_and_decoder_agree_on_the_size(v in json_value()) {
+            let mut e = Encoder { out: Vec::new(), dict: HashMap::new(), depth: 0, size: NODE };
+            e.value(&v, &mut Prev::default()).expect("encode");
+            prop_assert_eq!(&from_payload(&e.out, e.size).expect("fits its own size"), &v);
+            prop_assert!(matches!(from_payload(&e.out, e.size - 1), Err(CodecError::TooLarge(_))));
+        }
+
         #[test]
         fn random_bytes_are_an_error_not_a_panic(bytes in vec(any::<u8>(), 0..400)) {
             let _ = decode::<Value>(&bytes);
             let _ = decode::<Value>(&[&[MAGIC, FORMAT_VERSION][..], &bytes].concat());
             let _ = decode::<Value>(&body(&bytes));
-            let _ = from_payload(&bytes);
+            let _ = from_payload(&bytes, MAX_DECODED_BYTES);
             for tag in [V_ARRAY, V_OBJECT, V_STRING] {
-                let _ = from_payload(&[&[tag][..], &bytes].concat());
+                let _ = from_payload(&[&[tag][..], &bytes].concat(), MAX_DECODED_BYTES);
             }
         }
 
@@ -1046,13 +1131,13 @@ mod tests {
         fn damaged_messages_are_an_error_not_a_panic(v in json_value(), edits in vec((any::<Index>(), any::<u8>()), 1..6), cut in any::<Index>()) {
             let payload = to_payload(&v).expect("payload");
             let cut = cut.index(payload.len());
-            prop_assert!(from_payload(&payload[..cut]).is_err(), "a truncated message is an error");
+            prop_assert!(from_payload(&payload[..cut], MAX_DECODED_BYTES).is_err(), "a truncated message is an error");
             let mut damaged = payload.clone();
             for (at, byte) in edits {
                 let at = at.index(damaged.len());
                 damaged[at] = byte;
             }
-            let _ = from_payload(&damaged);
+            let _ = from_payload(&damaged, MAX_DECODED_BYTES);
             let _ = decode::<Value>(&body(&damaged));
             let encoded = encode(&v).expect("encode");
             prop_assert!(decode::<Value>(&encoded[..cut.min(encoded.len() - 1)]).is_err());
