@@ -52,6 +52,9 @@ impl FromStr for Hlc {
     }
 }
 
+/// How far ahead of this device's corrected time a received timestamp may pull its clock.
+pub const MAX_REMOTE_AHEAD_MS: i64 = 60 * 60 * 1000;
+
 /// The clock state of one device.
 #[derive(Debug, Clone)]
 pub struct HlcClock {
@@ -90,10 +93,15 @@ impl HlcClock {
         Hlc { millis, counter, device: self.device }
     }
 
-    /// Move past a timestamp received from elsewhere (a pulled change).
+    /// Move past a timestamp received from elsewhere (a pulled change). A timestamp more
+    /// than [`MAX_REMOTE_AHEAD_MS`] ahead of this device's (server-corrected) time is
+    /// taken as that far ahead only: the server never stores one (it re-stamps clocks
+    /// from the future), and one that slipped through must not drag this clock to the
+    /// end of time, where every later edit would lose to it.
     pub fn observe(&mut self, remote: Hlc, wall_ms: i64) {
         let physical = wall_ms.saturating_add(self.offset_ms);
         let (lm, lc) = self.last.unwrap_or((i64::MIN, 0));
+        let remote = Hlc { millis: remote.millis.min(physical.saturating_add(MAX_REMOTE_AHEAD_MS)), ..remote };
         let millis = physical.max(lm).max(remote.millis);
         let counter = if millis == lm && millis == remote.millis {
             lc.max(remote.counter).saturating_add(1)
@@ -126,9 +134,23 @@ mod tests {
         assert!(a < b && a.to_string() < b.to_string());
     }
 
+    /// Issue 8: a pulled version at the end of time saturated phones' clocks, so later
+    /// edits were acknowledged and then lost to it.
+    #[test]
+    fn a_timestamp_from_the_far_future_does_not_capture_the_clock() {
+        let wall = 1_727_740_800_000;
+        let mut clock = HlcClock::new(DeviceId::new(), None, 0);
+        clock.observe(Hlc { millis: i64::MAX, counter: u32::MAX, device: DeviceId::new() }, wall);
+        let next = clock.tick(wall + 1);
+        assert!(next.millis <= wall + MAX_REMOTE_AHEAD_MS + 1, "{next:?}");
+        let later = clock.tick(wall + 2 * MAX_REMOTE_AHEAD_MS);
+        assert!(later > next && later.millis == wall + 2 * MAX_REMOTE_AHEAD_MS, "the clock follows real time again");
+    }
+
     proptest! {
         /// Whatever the wall clock does (jumps back years, stands still), timestamps
-        /// from one device strictly increase, and every observed timestamp is passed.
+        /// from one device strictly increase, and every observed timestamp that is not
+        /// from the far future is passed.
         #[test]
         fn monotonic_under_any_wall_clock(walls in proptest::collection::vec(-400_000_000_000i64..4_000_000_000_000, 1..50),
                                           remote in proptest::collection::vec(0i64..4_000_000_000_000, 0..10)) {
@@ -140,7 +162,9 @@ mod tests {
                     let rh = Hlc { millis: *r, counter: 3, device: other };
                     clock.observe(rh, *w);
                     let next = clock.tick(*w);
-                    prop_assert!((next.millis, next.counter) > (rh.millis, rh.counter));
+                    if rh.millis <= w + MAX_REMOTE_AHEAD_MS {
+                        prop_assert!((next.millis, next.counter) > (rh.millis, rh.counter));
+                    }
                 }
                 let h = clock.tick(*w);
                 if let Some(p) = prev { prop_assert!(h > p); }

@@ -57,6 +57,10 @@ pub enum ProblemCode {
     Malformed,
     /// An edit to a field that cannot be edited after creation.
     NotEditable,
+    /// A list longer than the model allows.
+    TooMany,
+    /// The record's author is not the person the sending device acts for.
+    WrongAuthor,
 }
 
 impl ProblemCode {

@@ -53,3 +53,13 @@ impl Campaign {
         self.starts_on <= day && day <= self.ends_on
     }
 }
+
+/// A guidance topic a commune or province adds to the catalog's seven (plans 000 and
+/// 002 let the district or commune direct "other topics"). Its code starts with
+/// [`crate::catalog::LOCAL_TOPIC_PREFIX`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalTopic {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+}

@@ -21,9 +21,10 @@ pub mod schema;
 mod setup;
 mod write;
 
+pub use crate::model::{HouseholdPatch, PersonPatch};
 pub use apply::{ApplyReport, ConflictRecord, Enrolment, RejectedOp};
 pub use read::{HouseholdDetail, MemberDetail, SearchHit, TodaysWork};
-pub use write::{HouseholdPatch, PersonPatch, Saved};
+pub use write::Saved;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{CoreError, CoreResult};

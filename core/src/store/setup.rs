@@ -6,10 +6,9 @@ use super::outbox::{Entity, OpKind};
 use super::{json_col, Store};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{AssignmentId, CampaignId, MemberId, TeamId, VillageId};
-use crate::model::{Assignment, AssignmentTarget, Campaign, NewCampaign, NewTeam, Team, TeamMember, Village};
+use crate::model::{Assignment, AssignmentTarget, Campaign, LocalTopic, NewCampaign, NewTeam, Team, TeamMember, Village};
 use crate::problem::{Problem, ProblemCode, Problems};
-use crate::validate::{self, text};
-use crate::{catalog, units};
+use crate::validate;
 use rusqlite::{params, OptionalExtension};
 
 fn one_problem(p: Problem) -> CoreError {
@@ -19,16 +18,9 @@ fn one_problem(p: Problem) -> CoreError {
 impl Store {
     /// Add a village (thôn, bản, ấp, tổ dân phố) under a commune of the official list.
     pub fn add_village(&self, commune_key: &str, name: &str) -> CoreResult<VillageId> {
-        let name = text::line("name", name, text::ADDRESS_MAX_CHARS).map_err(one_problem)?;
-        if units::official().get(commune_key).is_none() {
-            return Err(one_problem(Problem::error(
-                "commune_key",
-                ProblemCode::UnknownCommune,
-                "Không có xã/phường này trong danh mục đơn vị hành chính",
-                "This commune is not in the list of administrative units",
-            )));
-        }
-        let village = Village { id: VillageId::new(), commune_key: commune_key.to_owned(), name };
+        let (clean, problems) =
+            validate::village(&Village { id: VillageId::new(), commune_key: commune_key.to_owned(), name: name.to_owned() });
+        let Some(village) = clean else { return Err(CoreError::Invalid(problems)) };
         self.write(|w| {
             w.tx.execute(
                 "INSERT INTO villages (id, commune_key, name) VALUES (?1, ?2, ?3)",
@@ -102,24 +94,9 @@ impl Store {
     }
 
     pub fn add_team(&self, t: &NewTeam) -> CoreResult<TeamId> {
-        let mut ps = Problems::new();
-        let name = text::line("name", &t.name, text::ADDRESS_MAX_CHARS).map_err(|p| ps.push(p)).ok();
-        if units::official().get(&t.commune_key).is_none() {
-            ps.push(Problem::error("commune_key", ProblemCode::UnknownCommune, "Không có xã/phường này trong danh mục", "Unknown commune"));
-        }
-        let mut members = Vec::with_capacity(t.members.len());
-        for (i, m) in t.members.iter().enumerate() {
-            let f = format!("members[{i}]");
-            let full_name = text::name(&format!("{f}.full_name"), &m.full_name).map_err(|p| ps.push(p)).ok();
-            let phone = validate::optional_phone(&mut ps, &format!("{f}.phone"), m.phone.as_deref());
-            if let Some(full_name) = full_name {
-                members.push(TeamMember { full_name, phone, ..m.clone() });
-            }
-        }
-        if ps.has_errors() {
-            return Err(CoreError::Invalid(ps));
-        }
-        let team = Team { id: TeamId::new(), commune_key: t.commune_key.clone(), name: name.unwrap_or_default(), members };
+        let (clean, problems) = validate::team(t);
+        let Some(NewTeam { commune_key, name, members }) = clean else { return Err(CoreError::Invalid(problems)) };
+        let team = Team { id: TeamId::new(), commune_key, name, members };
         self.write(|w| {
             w.tx.execute("INSERT INTO teams (id, commune_key, name) VALUES (?1, ?2, ?3)", params![team.id, team.commune_key, team.name])?;
             for m in &team.members {
@@ -188,29 +165,17 @@ impl Store {
     /// Add a locality's own guidance topic (its code gets the `local.` prefix).
     pub fn add_local_topic(&self, slug: &str, name_vi: &str, name_en: &str) -> CoreResult<String> {
         let mut ps = Problems::new();
-        let slug = crate::search::fold(slug).replace(' ', "_");
-        if slug.is_empty() {
-            ps.push(text::required("code"));
-        }
-        let name_vi = text::line("name_vi", name_vi, text::NAME_MAX_CHARS).map_err(|p| ps.push(p)).ok();
-        let name_en = text::line("name_en", name_en, text::NAME_MAX_CHARS).map_err(|p| ps.push(p)).ok();
-        if ps.has_errors() {
-            return Err(CoreError::Invalid(ps));
-        }
-        let code = format!("{}{slug}", catalog::LOCAL_TOPIC_PREFIX);
+        let code = validate::local_topic_code(slug).map_err(|p| ps.push(p)).unwrap_or_default();
+        let (clean, problems) = validate::local_topic(&LocalTopic { code, name_vi: name_vi.to_owned(), name_en: name_en.to_owned() });
+        ps.extend(problems);
+        let Some(topic) = clean.filter(|_| !ps.has_errors()) else { return Err(CoreError::Invalid(ps)) };
         self.write(|w| {
             w.tx.execute(
                 "INSERT OR REPLACE INTO local_topics (code, name_vi, name_en) VALUES (?1, ?2, ?3)",
-                params![code, name_vi, name_en],
+                params![topic.code, topic.name_vi, topic.name_en],
             )?;
-            w.emit(
-                Entity::LocalTopic,
-                &code,
-                OpKind::Create,
-                None,
-                &serde_json::json!({ "code": code, "name_vi": name_vi, "name_en": name_en }),
-            )?;
-            Ok(code.clone())
+            w.emit(Entity::LocalTopic, &topic.code, OpKind::Create, None, &topic)?;
+            Ok(topic.code.clone())
         })
     }
 }

@@ -11,14 +11,13 @@ use crate::error::{CoreError, CoreResult};
 use crate::hlc::Hlc;
 use crate::ids::{CorrectionId, HouseholdId, MemberId, PersonId, SelfReportId, VerificationId, VisitId};
 use crate::model::{
-    CoarseLocation, Consent, Household, HouseholdIndicators, NewHousehold, NewPerson, NewSelfReport, NewVisit, Person, Relation,
-    SelfReport, Sex, SkillCorrection, SkillLevel, SkillVerification, Visit, VisitPlace,
+    Consent, Household, HouseholdPatch, NewHousehold, NewPerson, NewSelfReport, NewVisit, Person, PersonPatch, SelfReport, SkillCorrection,
+    SkillLevel, SkillVerification, Visit, VisitPlace,
 };
 use crate::problem::{Problem, ProblemCode, Problems};
-use crate::validate::{self, text, VisitContext};
+use crate::validate::{self, VisitContext};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A saved record's id, with any warnings the volunteer should see.
@@ -26,41 +25,6 @@ use std::collections::BTreeSet;
 pub struct Saved<T> {
     pub id: T,
     pub warnings: Vec<Problem>,
-}
-
-/// Changes to a household; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct HouseholdPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// `Some(None)` clears the phone.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some")]
-    pub phone: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some")]
-    pub location: Option<Option<CoarseLocation>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub indicators: Option<HouseholdIndicators>,
-}
-
-/// Changes to a person; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PersonPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some")]
-    pub birth_year: Option<Option<i32>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some")]
-    pub sex: Option<Option<Sex>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relation: Option<Relation>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "some")]
-    pub phone: Option<Option<String>>,
-}
-
-/// A present field (even `null`) deserialises to `Some`: `{"phone": null}` clears the
-/// phone, a missing `phone` leaves it alone.
-fn some<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
 }
 
 fn invalid(p: Problem) -> CoreError {
@@ -148,20 +112,8 @@ impl Store {
 
     /// Change household fields. Only the changed fields go into the outbox.
     pub fn update_household(&self, id: HouseholdId, patch: &HouseholdPatch) -> CoreResult<Saved<HouseholdId>> {
-        let mut ps = Problems::new();
-        let mut clean = patch.clone();
-        if let Some(a) = &patch.address {
-            clean.address = text::line("address", a, text::ADDRESS_MAX_CHARS).map_err(|p| ps.push(p)).ok();
-        }
-        if let Some(phone) = &patch.phone {
-            clean.phone = Some(validate::optional_phone(&mut ps, "phone", phone.as_deref()));
-        }
-        if let Some(Some(l)) = patch.location {
-            clean.location = Some(validate::location("location", l).map_err(|p| ps.push(p)).ok());
-        }
-        if ps.has_errors() {
-            return Err(CoreError::Invalid(ps));
-        }
+        let (clean, problems) = validate::household_patch(patch);
+        let Some(clean) = clean else { return Err(CoreError::Invalid(problems)) };
         self.write(|w| {
             let base = version_of(&w.tx, "households", &id.to_string())?.ok_or_else(|| not_found("household", id))?;
             let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), &clean)?;
@@ -174,21 +126,8 @@ impl Store {
 
     /// Change person fields. Only the changed fields go into the outbox.
     pub fn update_person(&self, id: PersonId, patch: &PersonPatch) -> CoreResult<Saved<PersonId>> {
-        let now = self.now();
-        let mut ps = Problems::new();
-        let mut clean = patch.clone();
-        if let Some(n) = &patch.full_name {
-            clean.full_name = text::name("full_name", n).map_err(|p| ps.push(p)).ok();
-        }
-        if let Some(Some(y)) = patch.birth_year {
-            clean.birth_year = Some(validate::birth_year("birth_year", y, now).map_err(|p| ps.push(p)).ok());
-        }
-        if let Some(phone) = &patch.phone {
-            clean.phone = Some(validate::optional_phone(&mut ps, "phone", phone.as_deref()));
-        }
-        if ps.has_errors() {
-            return Err(CoreError::Invalid(ps));
-        }
+        let (clean, problems) = validate::person_patch(patch, self.now());
+        let Some(clean) = clean else { return Err(CoreError::Invalid(problems)) };
         self.write(|w| {
             let base = version_of(&w.tx, "persons", &id.to_string())?.ok_or_else(|| not_found("person", id))?;
             let household: HouseholdId = w.tx.query_row("SELECT household_id FROM persons WHERE id = ?1", [id], |r| r.get(0))?;
@@ -256,9 +195,10 @@ impl Store {
     /// A leader saw the person do the skill: raise it to `Verified`.
     pub fn verify_skill(&self, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<VerificationId> {
         self.write(|w| {
-            check_leader_and_skill(&w.tx, person, skill, leader)?;
             let v =
                 SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.to_owned(), leader_id: leader, at: w.now };
+            let (clean, problems) = validate::verification(&v, leader_context(&w.tx, person, leader)?, w.now);
+            let Some(v) = clean else { return Err(CoreError::Invalid(problems)) };
             let hlc = w.emit(Entity::SkillVerification, &v.id.to_string(), OpKind::Append, None, &v)?;
             insert_verification(&w.tx, &v, hlc)?;
             raise_skill(&w.tx, person, skill, SkillLevel::Verified, v.at)?;
@@ -276,9 +216,18 @@ impl Store {
         leader: MemberId,
         reason: &str,
     ) -> CoreResult<CorrectionId> {
-        let reason = validate::correction_reason(reason).map_err(invalid)?;
         self.write(|w| {
-            check_leader_and_skill(&w.tx, person, skill, leader)?;
+            let c = SkillCorrection {
+                id: CorrectionId::new(),
+                person_id: person,
+                skill: skill.to_owned(),
+                to_level,
+                leader_id: leader,
+                reason: reason.to_owned(),
+                at: w.now,
+            };
+            let (clean, problems) = validate::correction(&c, leader_context(&w.tx, person, leader)?, w.now);
+            let Some(c) = clean else { return Err(CoreError::Invalid(problems)) };
             let from: i64 =
                 w.tx.query_row("SELECT level FROM person_skills WHERE person_id = ?1 AND skill = ?2", params![person, skill], |r| r.get(0))
                     .optional()?
@@ -291,15 +240,6 @@ impl Store {
                     "The level is unchanged",
                 )));
             }
-            let c = SkillCorrection {
-                id: CorrectionId::new(),
-                person_id: person,
-                skill: skill.to_owned(),
-                to_level,
-                leader_id: leader,
-                reason: reason.clone(),
-                at: w.now,
-            };
             let hlc = w.emit(Entity::SkillCorrection, &c.id.to_string(), OpKind::Append, None, &c)?;
             insert_correction(&w.tx, &c, from, hlc)?;
             w.tx.execute(
@@ -416,32 +356,11 @@ fn person_household(tx: &Transaction<'_>, person: PersonId) -> CoreResult<Option
     Ok(tx.prepare_cached("SELECT household_id FROM persons WHERE id = ?1 AND deleted = 0")?.query_row([person], |r| r.get(0)).optional()?)
 }
 
-fn check_leader_and_skill(tx: &Transaction<'_>, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<()> {
-    let mut ps = Problems::new();
-    if person_household(tx, person)?.is_none() {
-        ps.push(Problem::error("person_id", ProblemCode::UnknownPerson, "Không tìm thấy người này", "Person not found"));
-    }
-    if catalog::skill(skill).is_none() {
-        ps.push(Problem::error(
-            "skill",
-            ProblemCode::UnknownSkill,
-            format!("Kỹ năng \"{skill}\" không có trong danh mục"),
-            format!("Skill \"{skill}\" is not in the catalog"),
-        ));
-    }
-    if !setup::member_can_verify(tx, leader)? {
-        ps.push(Problem::error(
-            "leader_id",
-            ProblemCode::NotALeader,
-            "Chỉ tổ trưởng (vai trò được xác nhận kỹ năng) mới được xác nhận hoặc sửa mức kỹ năng",
-            "Only a team leader (a role that verifies skills) may verify or correct a skill level",
-        ));
-    }
-    if ps.has_errors() {
-        Err(CoreError::Invalid(ps))
-    } else {
-        Ok(())
-    }
+fn leader_context(tx: &Transaction<'_>, person: PersonId, leader: MemberId) -> CoreResult<validate::LeaderContext> {
+    Ok(validate::LeaderContext {
+        person_known: person_household(tx, person)?.is_some(),
+        leader_can_verify: setup::member_can_verify(tx, leader)?,
+    })
 }
 
 fn visit_context(tx: &Transaction<'_>, v: &NewVisit) -> CoreResult<VisitContext> {

@@ -5,7 +5,12 @@
 //! in a small context struct the store fills in.
 
 pub mod phone;
+mod record;
+mod setup;
 pub mod text;
+
+pub use record::*;
+pub use setup::*;
 
 use crate::catalog;
 use crate::clock::vietnam_date;
@@ -18,6 +23,11 @@ use std::collections::{HashMap, HashSet};
 /// How far in the future a time may be before it is refused: phone clocks drift, and a
 /// volunteer must not be blocked by a few minutes.
 pub const FUTURE_TOLERANCE: Duration = Duration::minutes(15);
+/// People at one session (a group session at the commune hall may be large).
+pub const MAX_ATTENDEES: usize = 1_000;
+/// Codes in one list (topics of a visit, skills or actions of a person): the catalogs
+/// are small, so a longer list is a bug or a hostile sender.
+pub const MAX_CODES: usize = 64;
 /// Oldest plausible birth year.
 pub const MIN_BIRTH_YEAR: i32 = 1900;
 /// Times before this year are probably a wrong phone clock: saved, with a warning.
@@ -27,7 +37,7 @@ pub const EARLIEST_PLAUSIBLE_YEAR: i32 = 2020;
 /// this unless they type a date by hand.
 pub const EARLIEST_POSSIBLE_YEAR: i32 = 2000;
 
-fn time_not_future(ps: &mut Problems, field: &str, t: DateTime<Utc>, now: DateTime<Utc>) {
+pub(crate) fn time_not_future(ps: &mut Problems, field: &str, t: DateTime<Utc>, now: DateTime<Utc>) {
     if t > now + FUTURE_TOLERANCE {
         ps.push(Problem::error(
             field,
@@ -52,7 +62,7 @@ fn time_not_future(ps: &mut Problems, field: &str, t: DateTime<Utc>, now: DateTi
     }
 }
 
-fn collect<T>(ps: &mut Problems, r: Result<T, Problem>) -> Option<T> {
+pub(crate) fn collect<T>(ps: &mut Problems, r: Result<T, Problem>) -> Option<T> {
     match r {
         Ok(v) => Some(v),
         Err(p) => {
@@ -168,6 +178,10 @@ pub struct VisitContext {
 }
 
 fn codes(ps: &mut Problems, field: &str, list: &[String], known: impl Fn(&str) -> bool, unknown: ProblemCode) -> Vec<String> {
+    if list.len() > MAX_CODES {
+        ps.push(too_many(field, list.len(), MAX_CODES));
+        return Vec::new();
+    }
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(list.len());
     for (i, c) in list.iter().enumerate() {
@@ -252,6 +266,10 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
             "Choose at least one person guided",
         ));
     }
+    if v.attendees.len() > MAX_ATTENDEES {
+        ps.push(too_many("attendees", v.attendees.len(), MAX_ATTENDEES));
+        return (None, ps);
+    }
     let mut seen = HashSet::new();
     let mut attendees = Vec::with_capacity(v.attendees.len());
     for (i, a) in v.attendees.iter().enumerate() {
@@ -289,7 +307,10 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
             codes(&mut ps, &format!("{f}.skills_guided"), &a.skills_guided, |c| catalog::skill(c).is_some(), ProblemCode::UnknownSkill);
         let actions = codes(&mut ps, &format!("{f}.actions"), &a.actions, |c| catalog::action(c).is_some(), ProblemCode::UnknownAction);
         let mut apps_installed = Vec::new();
-        for (j, app) in a.apps_installed.iter().enumerate() {
+        if a.apps_installed.len() > MAX_CODES {
+            ps.push(too_many(&format!("{f}.apps_installed"), a.apps_installed.len(), MAX_CODES));
+        }
+        for (j, app) in a.apps_installed.iter().take(MAX_CODES).enumerate() {
             if let Some(app) = collect(&mut ps, text::line(&format!("{f}.apps_installed[{j}]"), app, text::NAME_MAX_CHARS)) {
                 if !apps_installed.contains(&app) {
                     apps_installed.push(app);
@@ -346,14 +367,20 @@ pub fn campaign(c: &NewCampaign) -> (Option<NewCampaign>, Problems) {
             "The end date is before the start date",
         ));
     }
-    for (i, d) in c.deadlines.iter().enumerate() {
-        collect(&mut ps, text::line(&format!("deadlines[{i}].label"), &d.label, text::ADDRESS_MAX_CHARS));
+    if c.deadlines.len() > MAX_DEADLINES {
+        ps.push(too_many("deadlines", c.deadlines.len(), MAX_DEADLINES));
+    }
+    let mut deadlines = Vec::with_capacity(c.deadlines.len().min(MAX_DEADLINES));
+    for (i, d) in c.deadlines.iter().take(MAX_DEADLINES).enumerate() {
+        if let Some(label) = collect(&mut ps, text::line(&format!("deadlines[{i}].label"), &d.label, text::ADDRESS_MAX_CHARS)) {
+            deadlines.push(crate::model::Deadline { label, due_on: d.due_on });
+        }
     }
     if ps.has_errors() {
         return (None, ps);
     }
     let (Some(name), Some(team_label)) = (name, team_label) else { return (None, ps) };
-    (Some(NewCampaign { name, team_label, ..c.clone() }), ps)
+    (Some(NewCampaign { name, team_label, deadlines, ..c.clone() }), ps)
 }
 
 /// A correction needs a reason a later reader can understand.
