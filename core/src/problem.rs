@@ -61,6 +61,8 @@ pub enum ProblemCode {
     TooMany,
     /// The record's author is not the person the sending device acts for.
     WrongAuthor,
+    /// A person named as a team member (volunteer, assignee) is not in the team.
+    NotAMember,
 }
 
 impl ProblemCode {
@@ -68,6 +70,15 @@ impl ProblemCode {
     pub fn as_str(self) -> String {
         // serde is the single source of the spelling.
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+impl ProblemCode {
+    /// Problems that only say a device's clock was wrong. A phone refuses to save them
+    /// (its user can fix the time); the server accepts a fact that has them, since the
+    /// fact is real and the clock was the phone's.
+    pub fn is_clock(self) -> bool {
+        matches!(self, ProblemCode::TimeInFuture | ProblemCode::TimeImplausiblyOld)
     }
 }
 
@@ -127,6 +138,22 @@ impl Problems {
 
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Problem::is_error)
+    }
+
+    /// Errors other than clock problems: what a record cannot be cleaned past. A
+    /// validator still returns its clean value when only clock problems remain; a phone
+    /// refuses to save it anyway ([`Problems::accept`]).
+    pub fn has_content_errors(&self) -> bool {
+        self.0.iter().any(|p| p.is_error() && !p.code.is_clock())
+    }
+
+    /// A validator's result as a phone saves it: the clean value if nothing is wrong,
+    /// else every problem (clock problems included).
+    pub fn accept<T>(clean: Option<T>, problems: Problems) -> Result<(T, Vec<Problem>), crate::CoreError> {
+        match clean {
+            Some(v) if !problems.has_errors() => Ok((v, problems.warnings())),
+            _ => Err(crate::CoreError::Invalid(problems)),
+        }
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {

@@ -44,6 +44,7 @@ impl Transport for FakeServer {
             let req: EnrolRequest = serde_json::from_slice(&body).unwrap();
             assert_eq!(req.code, "ABCD2345");
             let resp = EnrolResponse {
+                device_id: None,
                 token: "t".into(),
                 role: Role::CommuneOfficial,
                 member_id: None,
@@ -93,6 +94,7 @@ impl Transport for FakeServer {
             changes,
             next_cursor: Cursor(next.to_string()),
             more,
+            purge: None,
         };
         Ok(Reply { status: 200, body: codec::encode(&resp).unwrap() })
     }
@@ -239,6 +241,7 @@ fn a_citizen_phone_without_the_village_can_still_edit_a_person() {
         changes,
         next_cursor: Cursor("1".into()),
         more: false,
+        purge: None,
     };
     b.apply_sync_response(&resp, 0).unwrap();
     b.update_person(people[1], &PersonPatch { phone: Some(Some("0912345678".into())), ..Default::default() }).unwrap();

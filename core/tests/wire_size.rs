@@ -346,6 +346,7 @@ fn pages(ops: &[Op], budget: u32, server_time_ms: i64) -> Vec<SyncResponse> {
             changes,
             next_cursor: Cursor(next.to_string()),
             more,
+            purge: None,
         });
     }
     out

@@ -9,7 +9,8 @@ use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, TeamId};
 use tungnha_core::sync::Role;
 use tungnha_server::enrolment::{self, CodeRequest, IssuedCode, Issuer};
 use tungnha_server::qr;
-use tungnha_server::storage::{open_storage, parse_role, role_text, DatabaseConfig, TestHooks};
+use tungnha_server::storage::{open_storage, parse_role, role_text, DatabaseConfig};
+use tungnha_server::TestHooks;
 
 #[derive(Debug, Parser)]
 #[command(name = "tungnha", version, about = "Từng Nhà sync server and operator tools")]

@@ -186,7 +186,7 @@ pub fn render(store: &Store, input: &DashboardInput) -> CoreResult<Markup> {
 
 // ---- HTTP handlers -------------------------------------------------------------------
 
-use crate::http::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -5,10 +5,11 @@
 //! real core `Store` syncing through the real `POST /v1/sync` over HTTP, so what the
 //! dashboard shows is what the field would produce.
 
+use crate::engine::ports::TestHooks;
 use crate::enrolment::{issue, CodeRequest, Issuer};
-use crate::http::AppState;
 use crate::projection::Projection;
-use crate::storage::{open_storage, DatabaseConfig, TestHooks};
+use crate::state::AppState;
+use crate::storage::{open_storage, DatabaseConfig};
 use crate::{start_app, RunningServer};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;

@@ -6,10 +6,11 @@
 //! - a commune official: any role but province official, within their commune;
 //! - a province official: any role within their province.
 
-use crate::auth::{self, normalize_code, token_sha256, DEFAULT_CODE_TTL_HOURS, MAX_CODE_TTL_HOURS};
+use crate::credentials::{self, code_sha256, normalize_code, token_sha256, DEFAULT_CODE_TTL_HOURS, MAX_CODE_TTL_HOURS};
+use crate::engine::ports::{role_text, Device};
 use crate::engine::scope::{is_unit, unit_contains};
 use crate::error::ApiFailure;
-use crate::storage::{role_text, Device, Enrolment, Grant, NewCode, Storage};
+use crate::storage::{Enrolment, Grant, NewCode, Storage};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -90,8 +91,9 @@ pub async fn issue(storage: &dyn Storage, issuer: Issuer<'_>, req: CodeRequest, 
     };
     let expires_at = now + Duration::hours(ttl);
     for _ in 0..8 {
-        let code = auth::new_code();
-        let new = NewCode { code: code.clone(), grant: grant.clone(), issued_by: issued_by.clone(), issued_at: now, expires_at };
+        let code = credentials::new_code();
+        let new =
+            NewCode { code_sha256: code_sha256(&code), grant: grant.clone(), issued_by: issued_by.clone(), issued_at: now, expires_at };
         if storage.insert_code(new).await? {
             tracing::info!(role = role_text(grant.role), commune = ?grant.commune_key, issued_by, "enrolment code issued");
             return Ok(IssuedCode { code, expires_at, role: grant.role, commune_key: grant.commune_key });
@@ -112,20 +114,20 @@ async fn grant_for(storage: &dyn Storage, req: &CodeRequest) -> Result<Grant, Ap
                 .await?
                 .ok_or_else(|| bad("Không tìm thấy hộ gia đình", "Household not found"))?;
             grant.household_id = Some(h);
-            grant.commune_key = record.place.commune_key;
+            grant.commune_key = record.place.unit;
         }
         Role::Volunteer | Role::TeamLeader => {
             let t = req.team_id.ok_or_else(|| bad("Cần chọn tổ", "A team is required"))?;
             let record = storage.record(Entity::Team, t.to_string()).await?.ok_or_else(|| bad("Không tìm thấy tổ", "Team not found"))?;
             if let Some(m) = req.member_id {
-                let team: Option<Team> = serde_json::from_value(Value::Object(record.state.fields.clone())).ok();
+                let team: Option<Team> = Team::deserialize(&Value::Object(record.state.fields.clone())).ok();
                 if !team.is_some_and(|team| team.members.iter().any(|x| x.id == m)) {
                     return Err(bad("Người này không phải thành viên của tổ", "This person is not a member of the team"));
                 }
             }
             grant.team_id = Some(t);
             grant.member_id = req.member_id;
-            grant.commune_key = record.place.commune_key;
+            grant.commune_key = record.place.unit;
         }
         Role::CommuneOfficial | Role::ProvinceOfficial => {
             let level = if req.role == Role::CommuneOfficial { UnitLevel::Commune } else { UnitLevel::Province };
@@ -170,18 +172,36 @@ async fn may_issue(storage: &dyn Storage, d: &Device, grant: &Grant) -> Result<(
     }
 }
 
-/// Redeem a code: the device gets its token (shown once, never stored).
-pub async fn enrol(storage: &dyn Storage, req: EnrolRequest, now: DateTime<Utc>) -> Result<EnrolResponse, ApiFailure> {
+/// Redeem a code: the device gets its token (shown once, never stored). `proof` is the
+/// token the device presented, if any: a phone enrolling again keeps its id (and its
+/// sequence) only by proving it holds that id's token; otherwise it gets a new id.
+/// `Ok(None)`: the code is wrong, used, expired or its issuer was revoked.
+pub async fn enrol(
+    storage: &dyn Storage,
+    req: EnrolRequest,
+    proof: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<EnrolResponse>, ApiFailure> {
     if req.schema_version < MIN_CLIENT_SCHEMA {
         return Err(ApiFailure::update_required());
     }
-    let code = normalize_code(&req.code).ok_or_else(ApiFailure::bad_code)?;
+    let Some(code) = normalize_code(&req.code) else { return Ok(None) };
     let device_name: String = req.device_name.trim().chars().filter(|c| !c.is_control()).take(100).collect();
-    let token = auth::new_token();
-    let enrolment = Enrolment { device_id: req.device_id, device_name, token_sha256: token_sha256(&token), at: now };
-    let device = storage.redeem_code(code, enrolment).await?.ok_or_else(ApiFailure::bad_code)?;
+    let token = credentials::new_token();
+    let enrolment = Enrolment {
+        device_id: req.device_id,
+        device_name,
+        token_sha256: token_sha256(&token),
+        proof_sha256: proof.map(token_sha256),
+        at: now,
+    };
+    let Some(device) = storage.redeem_code(code_sha256(&code), enrolment).await? else { return Ok(None) };
+    if device.device_id != req.device_id {
+        tracing::warn!(asked = %req.device_id, given = %device.device_id, "enrolment asked for another device's id without its token; a new id was given");
+    }
     tracing::info!(device = %device.device_id, role = role_text(device.role), "device enrolled");
-    Ok(EnrolResponse {
+    Ok(Some(EnrolResponse {
+        device_id: Some(device.device_id),
         token,
         role: device.role,
         member_id: device.member_id,
@@ -189,5 +209,5 @@ pub async fn enrol(storage: &dyn Storage, req: EnrolRequest, now: DateTime<Utc>)
         household_id: device.household_id,
         commune_key: device.commune_key,
         server_time_ms: now.timestamp_millis(),
-    })
+    }))
 }

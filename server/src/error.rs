@@ -28,6 +28,9 @@ pub enum StoreError {
     /// Two syncs wrote the same record at once; the later one is retried.
     #[error("concurrent write: {0}")]
     Contended(String),
+    /// The device was revoked (or enrolled again) while its request was in flight.
+    #[error("the device was revoked or enrolled again during the request")]
+    DeviceRevoked,
 }
 
 impl StoreError {
@@ -80,6 +83,27 @@ impl ApiFailure {
             ApiErrorCode::BadRequest,
             format!("Yêu cầu quá lớn (tối đa {limit} byte); hãy đồng bộ thành nhiều lần"),
             format!("The request is too large (at most {limit} bytes); sync in smaller batches"),
+        )
+    }
+
+    /// Too many ops in one sync request.
+    pub fn too_many_ops(max: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ApiErrorCode::BadRequest,
+            format!("Quá nhiều thao tác trong một lần đồng bộ (tối đa {max}); hãy cập nhật ứng dụng"),
+            format!("Too many operations in one sync (at most {max}); update the app"),
+        )
+    }
+
+    /// Enrolment attempts from this address are paused.
+    pub fn too_many_attempts(seconds: u64) -> Self {
+        let minutes = seconds.div_ceil(60);
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ApiErrorCode::TooManyAttempts,
+            format!("Nhập sai mã quá nhiều lần; hãy thử lại sau {minutes} phút"),
+            format!("Too many attempts; try again in {minutes} minutes"),
         )
     }
 
@@ -136,6 +160,9 @@ impl ApiFailure {
 
 impl From<StoreError> for ApiFailure {
     fn from(e: StoreError) -> Self {
+        if matches!(e, StoreError::DeviceRevoked) {
+            return Self::unauthorized();
+        }
         if e.is_transient() {
             tracing::warn!(error = %e, "storage busy");
             Self::unavailable()

@@ -4,15 +4,18 @@
 //! push their outbox and pull their scope through one endpoint, `POST /v1/sync`, as
 //! `docs/sync-protocol.md` describes.
 //!
-//! A newcomer's path: [`http`] (routes and handlers) → [`auth`] and [`enrolment`]
-//! (codes, tokens) → `engine` (push: op log, sequence, scope, validation, merge; pull:
-//! scoped pages in change order) → [`storage`] (the [`Storage`] trait, with SQLite and
-//! PostgreSQL backends running the same engine).
+//! A newcomer's path: [`http`] (routes, limits, handlers) → [`auth`] and [`enrolment`]
+//! (who asks; codes and tokens) → [`engine`] (push: op log, sequence, clocks, scope,
+//! canonical records, merge; pull: scoped pages in change order; it owns the
+//! transaction port) → [`storage`] (SQLite and PostgreSQL implement that port with one
+//! set of SQL). Layers only import downward: http → state, dashboard, auth, enrolment →
+//! projection, storage → engine → credentials and the core.
 //!
 //! Run it in-process (tests, the e2e suite, the demo) with [`start`], or mount [`app`]
 //! on your own listener.
 
 pub mod auth;
+pub mod credentials;
 pub mod dashboard;
 pub mod demo;
 pub mod engine;
@@ -21,12 +24,16 @@ pub mod error;
 pub mod http;
 pub mod projection;
 pub mod qr;
+pub mod state;
 pub mod storage;
+#[cfg(feature = "test-hooks")]
 pub mod testing;
 
+pub use engine::ports::TestHooks;
 pub use error::{ApiFailure, StoreError};
-pub use http::{app, AppState};
-pub use storage::{open_storage, DatabaseConfig, Storage, TestHooks};
+pub use http::app;
+pub use state::{AppState, Limits};
+pub use storage::{open_storage, DatabaseConfig, Storage};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -117,7 +124,7 @@ pub async fn start_app(state: AppState, listen: SocketAddr) -> Result<RunningSer
     let (tx, rx) = oneshot::channel::<()>();
     let router = app(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = rx.await;
             })

@@ -32,7 +32,7 @@ pub fn with_database(url: &str, db: &str) -> String {
 pub async fn fresh_postgres_database(cluster_url: &str) -> Result<String, StoreError> {
     let (client, connection) = tokio_postgres::connect(cluster_url, tokio_postgres::NoTls).await?;
     let conn = tokio::spawn(connection);
-    let name = format!("tungnha_test_{}", crate::auth::random_hex(8));
+    let name = format!("tungnha_test_{}", crate::credentials::random_hex(8));
     client.batch_execute(&format!("CREATE DATABASE {name}")).await?;
     drop(client);
     let _ = conn.await;

@@ -58,8 +58,12 @@ fn health_and_request_errors(b: Backend) {
     assert_eq!(err.code, ApiErrorCode::BadRequest);
     assert!(err.message_vi.contains("Không đọc được") && err.message_en.contains("could not be read"), "{err:?}");
     // Too large a body.
-    let reply =
-        env.post("/v1/sync", "application/vnd.tungnha.v1+zstd", Some(phone.token()), vec![0; tungnha_server::http::MAX_SYNC_BODY + 1]);
+    let reply = env.post(
+        "/v1/sync",
+        "application/vnd.tungnha.v1+zstd",
+        Some(phone.token()),
+        vec![0; tungnha_server::Limits::default().sync_body + 1],
+    );
     assert_eq!(reply.status, 413);
     let err: tungnha_core::sync::ApiError = serde_json::from_slice(&reply.body).unwrap();
     assert!(err.message_en.contains("too large"), "{err:?}");
@@ -270,6 +274,7 @@ fn out_of_scope_ops_are_refused_one_by_one(b: Backend) {
     op = c.official.pending().into_iter().next();
     let mut op = op.unwrap();
     op.device_id = far.device_id();
+    op.hlc.device = far.device_id();
     op.seq = 1;
     op.op_id = OpId::new();
     let r = env.raw_sync(&far, &far.request(vec![op], Cursor::default(), 0)).unwrap();
@@ -368,11 +373,11 @@ fn pages_are_bounded_by_bytes_and_skip_nothing(b: Backend) {
     assert_eq!(ids(&paged), ids(&everything), "no record skipped");
     // The server's own projection (no scope) pages the same way.
     let storage = env.storage();
-    let (mut after, mut all) = (0, Vec::new());
+    let (mut after, mut all) = (Cursor::default(), Vec::new());
     loop {
         let page = env.rt.block_on(storage.changes(after, BUDGET)).unwrap();
         all.extend(page.changes);
-        after = page.next_seq;
+        after = page.next_cursor;
         if !page.more {
             break;
         }
@@ -593,6 +598,8 @@ fn two_phones_may_correct_the_same_visit(b: Backend) {
     fix.supersedes = Some(original);
     let by_vol = vol.store.record_visit(&fix).unwrap().id;
     fix.occurred_at = lead.store.now();
+    // A leader's phone records as the leader.
+    fix.volunteer_id = c.leader_a;
     let by_lead = lead.store.record_visit(&fix).unwrap().id;
     assert_eq!(env.sync(&vol).progress.ops_rejected, 0);
     assert_eq!(env.sync(&lead).progress.ops_rejected, 0, "{:?}", lead.store.rejected_ops());
@@ -645,11 +652,12 @@ fn a_delete_is_a_tombstone_that_reaches_the_team(b: Backend) {
 }
 
 fn one_record_created_by_two_syncs_at_once_is_merged(b: Backend) {
-    // Local topics are named by their code, so two offices can create the same one.
+    // Local topics are named by their code (and unit), so two phones of one commune
+    // office can create the same one.
     let (hooks, slow) = slow_devices(Duration::from_millis(1000));
     let env = Env::with_hooks(&b, hooks);
     let early = env.phone("early", official(COMMUNE));
-    let late = env.phone("late", official(OTHER_COMMUNE));
+    let late = env.phone("late", official(COMMUNE));
     let code = early.store.add_local_topic("chuyen doi so", "Chuyển đổi số (cũ)", "Digital transformation (old)").unwrap();
     std::thread::sleep(Duration::from_millis(5));
     late.store.add_local_topic("chuyen doi so", "Chuyển đổi số", "Digital transformation").unwrap();

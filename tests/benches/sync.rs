@@ -39,8 +39,8 @@ use tungnha_core::sync::codec::{self, CONTENT_TYPE};
 use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::sync::{Cursor, Role as SyncRole, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 use tungnha_core::{units, Store};
+use tungnha_server::engine::ports::{entity_text, Device};
 use tungnha_server::enrolment::{issue, CodeRequest, Issuer};
-use tungnha_server::storage::{entity_text, Device};
 use tungnha_server::{start, RunningServer, ServerConfig};
 
 /// The 2G link of the target: 600 ms per round trip, 256 kbit/s.
@@ -702,6 +702,7 @@ fn engine_round(
                 changes: vec![],
                 next_cursor: req.cursor,
                 more: false,
+                purge: None,
             });
         }
     }
@@ -716,10 +717,9 @@ fn pull_ms(rt: &tokio::runtime::Runtime, server: &RunningServer, devices: &[Devi
     for p in pushers {
         let device = devices.iter().find(|d| d.device_id == p.store.device_id()).expect("the phone is enrolled");
         let cursor = p.store.sync_cursor().expect("cursor");
-        let after = tungnha_server::http::cursor::parse(&cursor, server.storage.server_id(), device.enrolled_at_ms);
         let t = Instant::now();
         for _ in 0..TIMES {
-            rt.block_on(server.storage.pull(device.clone(), after, 1)).expect("a pull");
+            rt.block_on(server.storage.pull(device.clone(), cursor.clone(), 1)).expect("a pull");
         }
         total += t.elapsed().as_secs_f64() / TIMES as f64;
     }

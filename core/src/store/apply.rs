@@ -64,8 +64,77 @@ pub struct ApplyReport {
     pub acked: u32,
     pub rejected: u32,
     pub changes: u32,
-    /// Pulled records this app version could not read (kept out; counted so it shows).
+    /// Pulled records this app version could not apply: set aside in the inbound
+    /// quarantine (kept, counted, retried after an app update), never blocking the rest.
     pub skipped: u32,
+    /// Records forgotten because the device's scope shrank.
+    pub purged: u32,
+}
+
+/// A pulled record this app could not apply, kept aside.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetAside {
+    pub entity: Entity,
+    pub entity_id: String,
+    pub error: String,
+    pub set_aside_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The app build a set-aside record was last tried with: an update retries them.
+fn app_build() -> String {
+    format!("{}+{}", env!("CARGO_PKG_VERSION"), super::schema::SCHEMA_VERSION)
+}
+
+/// Whether a failure to apply one pulled record is about that record (set it aside) or
+/// about the device (disk full, database locked: stop, and try the whole answer again).
+fn record_failure(e: &crate::CoreError) -> bool {
+    use rusqlite::ErrorCode as C;
+    match e {
+        crate::CoreError::Storage(rusqlite::Error::SqliteFailure(f, _)) => !matches!(
+            f.code,
+            C::DatabaseBusy | C::DatabaseLocked | C::DiskFull | C::SystemIoFailure | C::CannotOpen | C::ReadOnly | C::OutOfMemory
+        ),
+        crate::CoreError::Storage(_) | crate::CoreError::SchemaTooNew { .. } => false,
+        crate::CoreError::Invalid(_) | crate::CoreError::NotFound { .. } | crate::CoreError::Encoding(_) => true,
+    }
+}
+
+/// Apply one pulled change inside a savepoint: all of it, or none of it and `Err`.
+fn apply_one(tx: &Transaction<'_>, c: &Change, touched: &mut Touched) -> CoreResult<()> {
+    tx.execute_batch("SAVEPOINT pulled_change")?;
+    let mut local = Touched::default();
+    match apply_change(tx, c, &mut local) {
+        Ok(()) => {
+            tx.execute_batch("RELEASE pulled_change")?;
+            tx.prepare_cached("DELETE FROM inbound_quarantine WHERE entity = ?1 AND entity_id = ?2")?
+                .execute(params![enum_text(c.entity), c.id])?;
+            touched.persons.extend(local.persons);
+            touched.households.extend(local.households);
+            Ok(())
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO pulled_change; RELEASE pulled_change")?;
+            Err(e)
+        }
+    }
+}
+
+fn set_aside(tx: &Transaction<'_>, c: &Change, error: &crate::CoreError, now: chrono::DateTime<chrono::Utc>) -> CoreResult<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO inbound_quarantine (entity, entity_id, version, deleted, state, error, app, set_aside_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        enum_text(c.entity),
+        c.id,
+        c.version.to_string(),
+        c.deleted,
+        c.state.to_string(),
+        error.to_string().chars().take(500).collect::<String>(),
+        app_build(),
+        ts(now)
+    ])?;
+    Ok(())
 }
 
 const ENROLMENT: &str = "sync.enrolment";
@@ -132,13 +201,23 @@ impl Store {
                 w.tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?.execute([r.op_id])?;
                 report.rejected += moved as u32;
             }
+            // The server's time first: pulled versions are then judged against the
+            // corrected clock, not a phone clock that may be years off.
+            w.set_clock_offset(clock_offset_ms)?;
+            if let Some(p) = &resp.purge {
+                report.purged += super::purge::purge(&w.tx, p)?;
+            }
             let mut touched = Touched::default();
             for c in &resp.changes {
                 w.observe(c.version);
-                match apply_change(&w.tx, c, &mut touched) {
+                match apply_one(&w.tx, c, &mut touched) {
                     Ok(()) => report.changes += 1,
-                    // A record this version cannot read must not block every later sync.
-                    Err(crate::CoreError::Encoding(_)) => report.skipped += 1,
+                    // A record this app cannot apply must not block every later sync:
+                    // it is set aside, counted, and tried again after an update.
+                    Err(e) if record_failure(&e) => {
+                        set_aside(&w.tx, c, &e, w.now)?;
+                        report.skipped += 1;
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -153,9 +232,70 @@ impl Store {
                 recompute_household(&w.tx, *h)?;
             }
             set_setting(&w.tx, CURSOR, &resp.next_cursor.0)?;
-            w.set_clock_offset(clock_offset_ms)?;
             Ok(report)
         })
+    }
+
+    /// Pulled records set aside because this app could not apply them.
+    pub fn inbound_quarantine(&self) -> CoreResult<Vec<SetAside>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT entity, entity_id, error, set_aside_at FROM inbound_quarantine ORDER BY set_aside_at, entity, entity_id",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(SetAside {
+                    entity: text_enum(&r.get::<_, String>(0)?)?,
+                    entity_id: r.get(1)?,
+                    error: r.get(2)?,
+                    set_aside_at: parse_ts(&r.get::<_, String>(3)?)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// How many pulled records are set aside.
+    pub fn inbound_quarantine_count(&self) -> CoreResult<u64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM inbound_quarantine", [], |r| r.get::<_, i64>(0))? as u64))
+    }
+
+    /// Try the set-aside records again (after an app update, or when asked); returns how
+    /// many now applied. Those that still fail stay aside.
+    pub fn retry_inbound_quarantine(&self) -> CoreResult<u32> {
+        self.write_with(false, |w| {
+            let rows: Vec<(String, String, String, bool, String)> = {
+                let mut st = w.tx.prepare_cached("SELECT entity, entity_id, version, deleted, state FROM inbound_quarantine")?;
+                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut touched = Touched::default();
+            let mut applied = 0;
+            for (entity, id, version, deleted, state) in rows {
+                let (Ok(entity), Ok(version), Ok(state)) = (text_enum::<Entity>(&entity), version.parse(), serde_json::from_str(&state))
+                else {
+                    continue;
+                };
+                let c = Change { entity, id, version, deleted, state };
+                match apply_one(&w.tx, &c, &mut touched) {
+                    Ok(()) => applied += 1,
+                    Err(e) if record_failure(&e) => set_aside(&w.tx, &c, &e, w.now)?,
+                    Err(e) => return Err(e),
+                }
+            }
+            for p in &touched.persons {
+                recompute_person(&w.tx, *p)?;
+            }
+            for h in &touched.households {
+                recompute_household(&w.tx, *h)?;
+            }
+            w.tx.prepare_cached("UPDATE inbound_quarantine SET app = ?1")?.execute([app_build()])?;
+            Ok(applied)
+        })
+    }
+
+    /// Whether records were set aside by an older build of the app (retry them).
+    pub(crate) fn set_aside_by_older_app(&self) -> CoreResult<bool> {
+        self.read(|c| Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM inbound_quarantine WHERE app <> ?1)", [app_build()], |r| r.get(0))?))
     }
 
     /// Operations the server refused, newest first.
@@ -299,7 +439,15 @@ fn apply_change(tx: &Transaction<'_>, c: &Change, touched: &mut Touched) -> Core
         Entity::Visit => {
             let mut v: Visit = from_state(c)?;
             let known: bool = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM visits WHERE id = ?1)")?.query_row([v.id], |r| r.get(0))?;
-            if !known {
+            if known {
+                // The server's version of a fact is the one every replica orders by (it
+                // re-stamps clocks from the future): take it for this device's own facts too.
+                let moved = tx.prepare_cached("UPDATE visits SET hlc = ?2 WHERE id = ?1 AND hlc <> ?2")?.execute(params![v.id, version])?;
+                if moved > 0 {
+                    let mut st = tx.prepare_cached("SELECT person_id FROM visit_attendees WHERE visit_id = ?1")?;
+                    touched.persons.extend(st.query_map([v.id], |r| r.get::<_, PersonId>(0))?.collect::<Result<Vec<_>, _>>()?);
+                }
+            } else {
                 for a in &mut v.attendees {
                     if a.household_id.is_none() {
                         a.household_id = tx

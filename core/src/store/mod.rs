@@ -16,13 +16,14 @@ mod apply;
 mod checkpoint;
 mod derive;
 pub mod outbox;
+mod purge;
 mod read;
 pub mod schema;
 mod setup;
 mod write;
 
 pub use crate::model::{HouseholdPatch, PersonPatch};
-pub use apply::{ApplyReport, ConflictRecord, Enrolment, RejectedOp};
+pub use apply::{ApplyReport, ConflictRecord, Enrolment, RejectedOp, SetAside};
 pub use read::{HouseholdDetail, MemberDetail, SearchHit, TodaysWork};
 pub use write::Saved;
 
@@ -66,14 +67,15 @@ pub struct Store {
     writer: Mutex<Writer>,
     reader: Mutex<Connection>,
     options: StoreOptions,
-    device: DeviceId,
+    /// Made on the device; replaced only when the server enrols it under another id.
+    device: std::sync::RwLock<DeviceId>,
     path: PathBuf,
     checkpointer: Checkpointer,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).field("device", &self.device).finish()
+        f.debug_struct("Store").field("path", &self.path).field("device", &self.device_id()).finish()
     }
 }
 
@@ -143,9 +145,16 @@ impl Store {
             writer: Mutex::new(Writer { conn, hlc: HlcClock::new(device, last, offset), next_seq }),
             reader: Mutex::new(reader),
             options,
-            device,
+            device: std::sync::RwLock::new(device),
             path,
             checkpointer,
+        })
+        .and_then(|store: Self| {
+            // Records set aside by an older build of the app may apply now.
+            if store.set_aside_by_older_app()? {
+                store.retry_inbound_quarantine()?;
+            }
+            Ok(store)
         })
     }
 
@@ -165,7 +174,49 @@ impl Store {
     }
 
     pub fn device_id(&self) -> DeviceId {
-        self.device
+        *self.device.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Take the id the server enrolled this device under (it was enrolled as a new device
+    /// because another one holds the id it asked for). Unsent operations are renumbered
+    /// from 1 and re-stamped with the new id, in one transaction, so they go out as the
+    /// new device's and nothing is lost.
+    pub fn adopt_device_id(&self, new: DeviceId) -> CoreResult<()> {
+        if new == self.device_id() {
+            return Ok(());
+        }
+        let mut guard = self.lock_writer()?;
+        let Writer { conn, hlc, next_seq } = &mut *guard;
+        let tx = conn.transaction()?;
+        let rows: Vec<(i64, String)> = {
+            let mut st = tx.prepare("SELECT seq, hlc FROM outbox ORDER BY seq")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        tx.execute("UPDATE outbox SET seq = -seq", [])?;
+        for (i, (seq, stamp)) in rows.iter().enumerate() {
+            let stamp: Hlc = stamp.parse().map_err(|e: String| {
+                CoreError::Invalid(crate::Problems(vec![crate::Problem::error(
+                    "hlc",
+                    crate::problem::ProblemCode::Malformed,
+                    e.clone(),
+                    e,
+                )]))
+            })?;
+            let stamp = Hlc { device: new, ..stamp };
+            tx.execute("UPDATE outbox SET seq = ?1, hlc = ?2 WHERE seq = ?3", rusqlite::params![i as i64 + 1, stamp.to_string(), -seq])?;
+        }
+        let next = rows.len() as i64 + 1;
+        let last = hlc.last().map(|h| Hlc { device: new, ..h });
+        tx.execute(
+            "UPDATE device SET device_id = ?1, next_seq = ?2, hlc_last = ?3 WHERE id = 1",
+            rusqlite::params![new, next, last.map(|h| h.to_string())],
+        )?;
+        tx.commit()?;
+        *next_seq = next;
+        *hlc = HlcClock::new(new, last, hlc.offset_ms());
+        *self.device.write().unwrap_or_else(|p| p.into_inner()) = new;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -101,7 +101,7 @@ impl WriteTx<'_> {
 impl Store {
     /// Operations not yet acknowledged by the server, oldest first.
     pub fn pending_ops(&self, limit: u32) -> CoreResult<Vec<Op>> {
-        let device = self.device;
+        let device = self.device_id();
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT seq, op_id, hlc, entity, entity_id, kind, base_version, payload, created_at FROM outbox ORDER BY seq LIMIT ?1",

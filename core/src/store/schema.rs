@@ -256,8 +256,24 @@ CREATE INDEX households_assignment ON households(village_id, address, id, head_n
     WHERE deleted = 0;
 "#;
 
+/// Migration 6: pulled records this app could not apply are set aside (kept whole,
+/// counted, retried after an app update) instead of blocking every later sync.
+const V6: &str = r#"
+CREATE TABLE inbound_quarantine (
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    error TEXT NOT NULL,
+    app TEXT NOT NULL,
+    set_aside_at TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_id)
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, in order. `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

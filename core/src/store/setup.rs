@@ -18,9 +18,11 @@ fn one_problem(p: Problem) -> CoreError {
 impl Store {
     /// Add a village (thôn, bản, ấp, tổ dân phố) under a commune of the official list.
     pub fn add_village(&self, commune_key: &str, name: &str) -> CoreResult<VillageId> {
-        let (clean, problems) =
-            validate::village(&Village { id: VillageId::new(), commune_key: commune_key.to_owned(), name: name.to_owned() });
-        let Some(village) = clean else { return Err(CoreError::Invalid(problems)) };
+        let (village, _warnings) = {
+            let (clean, problems) =
+                validate::village(&Village { id: VillageId::new(), commune_key: commune_key.to_owned(), name: name.to_owned() });
+            Problems::accept(clean, problems)?
+        };
         self.write(|w| {
             w.tx.execute(
                 "INSERT INTO villages (id, commune_key, name) VALUES (?1, ?2, ?3)",
@@ -40,8 +42,10 @@ impl Store {
     }
 
     pub fn add_campaign(&self, c: &NewCampaign) -> CoreResult<CampaignId> {
-        let (clean, problems) = validate::campaign(c);
-        let Some(c) = clean else { return Err(CoreError::Invalid(problems)) };
+        let (c, _warnings) = {
+            let (clean, problems) = validate::campaign(c);
+            Problems::accept(clean, problems)?
+        };
         let campaign = Campaign {
             id: CampaignId::new(),
             name: c.name,
@@ -94,8 +98,10 @@ impl Store {
     }
 
     pub fn add_team(&self, t: &NewTeam) -> CoreResult<TeamId> {
-        let (clean, problems) = validate::team(t);
-        let Some(NewTeam { commune_key, name, members }) = clean else { return Err(CoreError::Invalid(problems)) };
+        let (NewTeam { commune_key, name, members }, _warnings) = {
+            let (clean, problems) = validate::team(t);
+            Problems::accept(clean, problems)?
+        };
         let team = Team { id: TeamId::new(), commune_key, name, members };
         self.write(|w| {
             w.tx.execute("INSERT INTO teams (id, commune_key, name) VALUES (?1, ?2, ?3)", params![team.id, team.commune_key, team.name])?;
@@ -162,10 +168,12 @@ impl Store {
         })
     }
 
-    /// Add a locality's own guidance topic (its code gets the `local.` prefix).
+    /// Add a locality's own guidance topic (its code gets the `local.` prefix and, once
+    /// the device is enrolled, its unit: see [`validate::local_topic_code`]).
     pub fn add_local_topic(&self, slug: &str, name_vi: &str, name_en: &str) -> CoreResult<String> {
         let mut ps = Problems::new();
-        let code = validate::local_topic_code(slug).map_err(|p| ps.push(p)).unwrap_or_default();
+        let unit = self.enrolment()?.and_then(|e| e.commune_key);
+        let code = validate::local_topic_code(unit.as_deref(), slug).map_err(|p| ps.push(p)).unwrap_or_default();
         let (clean, problems) = validate::local_topic(&LocalTopic { code, name_vi: name_vi.to_owned(), name_en: name_en.to_owned() });
         ps.extend(problems);
         let Some(topic) = clean.filter(|_| !ps.has_errors()) else { return Err(CoreError::Invalid(ps)) };

@@ -42,9 +42,10 @@ pub(super) fn opt_bool(b: Option<bool>) -> Option<i64> {
 impl Store {
     /// Add a household with its head (who must have given consent).
     pub fn add_household(&self, h: &NewHousehold) -> CoreResult<Saved<HouseholdId>> {
-        let (clean, problems) = validate::household(h, self.now());
-        let Some(h) = clean else { return Err(CoreError::Invalid(problems)) };
-        let warnings = problems.warnings();
+        let (h, warnings) = {
+            let (clean, problems) = validate::household(h, self.now());
+            Problems::accept(clean, problems)?
+        };
         self.write(|w| {
             let village_name: Option<String> =
                 w.tx.prepare_cached("SELECT name FROM villages WHERE id = ?1")?.query_row([h.village_id], |r| r.get(0)).optional()?;
@@ -94,9 +95,10 @@ impl Store {
 
     /// Add a member to a household (consent required).
     pub fn add_person(&self, household_id: HouseholdId, p: &NewPerson) -> CoreResult<Saved<PersonId>> {
-        let (clean, problems) = validate::person(p, self.now());
-        let Some(p) = clean else { return Err(CoreError::Invalid(problems)) };
-        let warnings = problems.warnings();
+        let (p, warnings) = {
+            let (clean, problems) = validate::person(p, self.now());
+            Problems::accept(clean, problems)?
+        };
         self.write(|w| {
             let exists: bool =
                 w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?
@@ -112,8 +114,10 @@ impl Store {
 
     /// Change household fields. Only the changed fields go into the outbox.
     pub fn update_household(&self, id: HouseholdId, patch: &HouseholdPatch) -> CoreResult<Saved<HouseholdId>> {
-        let (clean, problems) = validate::household_patch(patch);
-        let Some(clean) = clean else { return Err(CoreError::Invalid(problems)) };
+        let (clean, _warnings) = {
+            let (clean, problems) = validate::household_patch(patch);
+            Problems::accept(clean, problems)?
+        };
         self.write(|w| {
             let base = version_of(&w.tx, "households", &id.to_string())?.ok_or_else(|| not_found("household", id))?;
             let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), &clean)?;
@@ -126,8 +130,10 @@ impl Store {
 
     /// Change person fields. Only the changed fields go into the outbox.
     pub fn update_person(&self, id: PersonId, patch: &PersonPatch) -> CoreResult<Saved<PersonId>> {
-        let (clean, problems) = validate::person_patch(patch, self.now());
-        let Some(clean) = clean else { return Err(CoreError::Invalid(problems)) };
+        let (clean, _warnings) = {
+            let (clean, problems) = validate::person_patch(patch, self.now());
+            Problems::accept(clean, problems)?
+        };
         self.write(|w| {
             let base = version_of(&w.tx, "persons", &id.to_string())?.ok_or_else(|| not_found("person", id))?;
             let household: HouseholdId = w.tx.query_row("SELECT household_id FROM persons WHERE id = ?1", [id], |r| r.get(0))?;
@@ -144,8 +150,10 @@ impl Store {
     pub fn record_visit(&self, v: &NewVisit) -> CoreResult<Saved<VisitId>> {
         self.write(|w| {
             let ctx = visit_context(&w.tx, v)?;
-            let (clean, problems) = validate::visit(v, &ctx, w.now);
-            let Some(v) = clean else { return Err(CoreError::Invalid(problems)) };
+            let (v, warnings) = {
+                let (clean, problems) = validate::visit(v, &ctx, w.now);
+                Problems::accept(clean, problems)?
+            };
             let id = VisitId::new();
             let visit = Visit {
                 id,
@@ -165,7 +173,7 @@ impl Store {
             let hlc = w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
             insert_visit(&w.tx, &visit, hlc)?;
             raise_from_visit(&w.tx, &visit)?;
-            Ok(Saved { id, warnings: problems.warnings() })
+            Ok(Saved { id, warnings })
         })
     }
 
@@ -173,8 +181,10 @@ impl Store {
     pub fn record_self_report(&self, r: &NewSelfReport) -> CoreResult<Saved<SelfReportId>> {
         self.write(|w| {
             let known = person_household(&w.tx, r.person_id)?.is_some();
-            let (clean, problems) = validate::self_report(r, known, w.now);
-            let Some(r) = clean else { return Err(CoreError::Invalid(problems)) };
+            let (r, warnings) = {
+                let (clean, problems) = validate::self_report(r, known, w.now);
+                Problems::accept(clean, problems)?
+            };
             let report = SelfReport {
                 id: SelfReportId::new(),
                 person_id: r.person_id,
@@ -188,7 +198,7 @@ impl Store {
                 raise_skill(&w.tx, report.person_id, s, SkillLevel::SelfReported, report.reported_at)?;
             }
             refresh_mastery(&w.tx, report.person_id)?;
-            Ok(Saved { id: report.id, warnings: problems.warnings() })
+            Ok(Saved { id: report.id, warnings })
         })
     }
 
@@ -197,8 +207,10 @@ impl Store {
         self.write(|w| {
             let v =
                 SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.to_owned(), leader_id: leader, at: w.now };
-            let (clean, problems) = validate::verification(&v, leader_context(&w.tx, person, leader)?, w.now);
-            let Some(v) = clean else { return Err(CoreError::Invalid(problems)) };
+            let (v, _warnings) = {
+                let (clean, problems) = validate::verification(&v, leader_context(&w.tx, person, leader)?, w.now);
+                Problems::accept(clean, problems)?
+            };
             let hlc = w.emit(Entity::SkillVerification, &v.id.to_string(), OpKind::Append, None, &v)?;
             insert_verification(&w.tx, &v, hlc)?;
             raise_skill(&w.tx, person, skill, SkillLevel::Verified, v.at)?;
@@ -226,8 +238,10 @@ impl Store {
                 reason: reason.to_owned(),
                 at: w.now,
             };
-            let (clean, problems) = validate::correction(&c, leader_context(&w.tx, person, leader)?, w.now);
-            let Some(c) = clean else { return Err(CoreError::Invalid(problems)) };
+            let (c, _warnings) = {
+                let (clean, problems) = validate::correction(&c, leader_context(&w.tx, person, leader)?, w.now);
+                Problems::accept(clean, problems)?
+            };
             let from: i64 =
                 w.tx.query_row("SELECT level FROM person_skills WHERE person_id = ?1 AND skill = ?2", params![person, skill], |r| r.get(0))
                     .optional()?
@@ -477,7 +491,8 @@ fn raise_from_visit(tx: &Transaction<'_>, v: &Visit) -> CoreResult<()> {
 
 pub(super) fn insert_self_report(tx: &Transaction<'_>, r: &SelfReport, hlc: Hlc) -> CoreResult<()> {
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO self_reports (id, person_id, skills, channel, reported_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO self_reports (id, person_id, skills, channel, reported_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET hlc = excluded.hlc",
     )?
     .execute(params![r.id, r.person_id, r.skills.join(","), enum_text(r.channel), ts(r.reported_at), hlc.to_string()])?;
     Ok(())
@@ -485,7 +500,8 @@ pub(super) fn insert_self_report(tx: &Transaction<'_>, r: &SelfReport, hlc: Hlc)
 
 pub(super) fn insert_verification(tx: &Transaction<'_>, v: &SkillVerification, hlc: Hlc) -> CoreResult<()> {
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO skill_verifications (id, person_id, skill, leader_id, at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO skill_verifications (id, person_id, skill, leader_id, at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET hlc = excluded.hlc",
     )?
     .execute(params![v.id, v.person_id, v.skill, v.leader_id, ts(v.at), hlc.to_string()])?;
     Ok(())
@@ -493,8 +509,8 @@ pub(super) fn insert_verification(tx: &Transaction<'_>, v: &SkillVerification, h
 
 pub(super) fn insert_correction(tx: &Transaction<'_>, c: &SkillCorrection, from_level: i64, hlc: Hlc) -> CoreResult<()> {
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO skill_corrections (id, person_id, skill, from_level, to_level, leader_id, reason, at, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO skill_corrections (id, person_id, skill, from_level, to_level, leader_id, reason, at, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET hlc = excluded.hlc",
     )?
     .execute(params![c.id, c.person_id, c.skill, from_level, c.to_level as i64, c.leader_id, c.reason, ts(c.at), hlc.to_string()])?;
     Ok(())

@@ -139,12 +139,16 @@ pub enum SyncError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncReport {
     pub progress: SyncProgress,
-    /// Pulled records this version could not read.
+    /// Pulled records this app could not apply, set aside (see `Store::inbound_quarantine`).
     pub skipped: u32,
+    /// Households forgotten because this device's scope shrank.
+    pub purged: u32,
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+/// The device's own clock (the store's, which tests and apps may set), in ms: the clock
+/// whose offset from the server's the store learns.
+fn now_ms(store: &Store) -> i64 {
+    store.options().clock.now().timestamp_millis()
 }
 
 fn api_error(reply: &Reply) -> SyncError {
@@ -178,6 +182,7 @@ struct Post<'a> {
 /// Post with retries and exponential backoff. Returns the reply body and the device
 /// times just before sending and after receiving (for the clock offset).
 fn post_with_retries(
+    store: &Store,
     transport: &dyn Transport,
     post: &Post<'_>,
     options: &SyncOptions,
@@ -189,9 +194,9 @@ fn post_with_retries(
         if cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
-        let sent = now_ms();
+        let sent = now_ms(store);
         let err = match transport.post(post.path, post.content_type, post.token, post.body.to_vec()) {
-            Ok(reply) if (200..300).contains(&reply.status) => return Ok((reply.body, sent, now_ms())),
+            Ok(reply) if (200..300).contains(&reply.status) => return Ok((reply.body, sent, now_ms(store))),
             Ok(reply) => api_error(&reply),
             Err(e) => SyncError::Network(e.0),
         };
@@ -219,9 +224,15 @@ pub fn enrol(store: &Store, transport: &dyn Transport, code: &str, device_name: 
         schema_version: schema::SCHEMA_VERSION,
     };
     let body = serde_json::to_vec(&req).map_err(CodecError::from)?;
-    let post = Post { path: "/v1/enrol", content_type: "application/json", token: None, body: &body };
-    let (reply, sent, received) = post_with_retries(transport, &post, &SyncOptions::default(), &CancelToken::new(), || {})?;
+    // A phone enrolling again proves it is the device already enrolled under its id by
+    // presenting its current token; without that the server gives it a new id.
+    let current = store.enrolment()?.map(|e| e.token);
+    let post = Post { path: "/v1/enrol", content_type: "application/json", token: current.as_deref(), body: &body };
+    let (reply, sent, received) = post_with_retries(store, transport, &post, &SyncOptions::default(), &CancelToken::new(), || {})?;
     let resp: EnrolResponse = serde_json::from_slice(&reply).map_err(CodecError::from)?;
+    if let Some(id) = resp.device_id {
+        store.adopt_device_id(id)?;
+    }
     let e = Enrolment {
         token: resp.token,
         role: resp.role,
@@ -258,7 +269,7 @@ pub fn sync(
             protocol: PROTOCOL_VERSION,
             schema_version: schema::SCHEMA_VERSION,
             device_id: store.device_id(),
-            client_time_ms: now_ms(),
+            client_time_ms: now_ms(store),
             cursor: store.sync_cursor()?,
             max_bytes: options.max_bytes,
             ops,
@@ -271,7 +282,7 @@ pub fn sync(
         notify(p);
         let mut retry_progress = p.clone();
         let post = Post { path: "/v1/sync", content_type: CONTENT_TYPE, token: Some(&enrolment.token), body: &body };
-        let (reply, sent, received) = post_with_retries(transport, &post, options, cancel, || {
+        let (reply, sent, received) = post_with_retries(store, transport, &post, options, cancel, || {
             retry_progress.phase = Some(SyncPhase::Retrying);
             notify(&retry_progress);
         })?;
@@ -287,9 +298,10 @@ pub fn sync(
         p.ops_rejected += applied.rejected;
         p.changes_received += applied.changes;
         report.skipped += applied.skipped;
+        report.purged += applied.purged;
         p.ops_pending = store.pending_count()?;
         notify(p);
-        let progressed = applied.acked + applied.rejected + applied.changes + applied.skipped > 0;
+        let progressed = applied.acked + applied.rejected + applied.changes + applied.skipped + applied.purged > 0;
         let done = p.ops_pending == 0 && !response.more;
         if done || !progressed || p.round_trips >= options.max_round_trips {
             break;

@@ -26,6 +26,22 @@ pub fn identity_fields(entity: Entity) -> &'static [&'static str] {
     }
 }
 
+/// Fields an update may change; every other field is fixed when the record is made
+/// (what places a record — its village, household, team — never moves).
+pub fn editable_fields(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Household => &["address", "phone", "location", "indicators"],
+        Entity::Person => &["full_name", "birth_year", "sex", "relation", "phone"],
+        Entity::Village => &["name"],
+        Entity::Team => &["name", "members"],
+        Entity::Campaign => &["name", "starts_on", "ends_on", "launch_at", "targets", "deadlines", "team_label"],
+        Entity::Assignment => &["volunteer_id"],
+        Entity::LocalTopic => &["name_vi", "name_en"],
+        Entity::Conflict => &["resolved"],
+        Entity::Visit | Entity::SelfReport | Entity::SkillVerification | Entity::SkillCorrection => &[],
+    }
+}
+
 /// Whether records of this entity are append-only facts.
 pub fn is_fact(entity: Entity) -> bool {
     matches!(entity, Entity::Visit | Entity::SelfReport | Entity::SkillVerification | Entity::SkillCorrection)

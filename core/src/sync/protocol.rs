@@ -87,6 +87,31 @@ pub struct SyncResponse {
     pub next_cursor: Cursor,
     /// More changes wait beyond this page.
     pub more: bool,
+    /// Records the device may no longer keep: its scope shrank (a member left the team,
+    /// an assignment was removed). Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purge: Option<Purge>,
+}
+
+/// What a device must forget because it may no longer see it: these teams, everything
+/// of these villages (but the households in `keep`, which it still sees one by one),
+/// and everything of these households.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purge {
+    #[serde(default)]
+    pub teams: Vec<crate::ids::TeamId>,
+    #[serde(default)]
+    pub villages: Vec<crate::ids::VillageId>,
+    #[serde(default)]
+    pub households: Vec<crate::ids::HouseholdId>,
+    #[serde(default)]
+    pub keep: Vec<crate::ids::HouseholdId>,
+}
+
+impl Purge {
+    pub fn is_empty(&self) -> bool {
+        self.teams.is_empty() && self.villages.is_empty() && self.households.is_empty()
+    }
 }
 
 /// Roles, from least to most reach.
@@ -111,6 +136,11 @@ pub struct EnrolRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnrolResponse {
+    /// The id the server enrolled the device under: the one it asked for, unless another
+    /// device holds it and the request did not prove to be that device (then a new one,
+    /// which the device adopts). Absent from older servers' answers.
+    #[serde(default)]
+    pub device_id: Option<DeviceId>,
     pub token: String,
     pub role: Role,
     /// The team member this device acts as (volunteers, leaders), if any.
@@ -129,8 +159,10 @@ pub enum ApiErrorCode {
     UpdateRequired,
     /// No, unknown, expired or revoked token or enrolment code.
     Unauthorized,
-    /// The request could not be decoded.
+    /// The request could not be decoded, or is larger than the server accepts.
     BadRequest,
+    /// Too many attempts (enrolment codes): wait before trying again.
+    TooManyAttempts,
     /// The server is shutting down or overloaded: try again later.
     Unavailable,
     Internal,

@@ -128,7 +128,7 @@ pub fn person(p: &NewPerson, now: DateTime<Utc>) -> (Option<NewPerson>, Problems
     let full_name = collect(&mut ps, text::name("full_name", &p.full_name));
     let birth_year = p.birth_year.and_then(|y| collect(&mut ps, birth_year("birth_year", y, now)));
     let phone = optional_phone(&mut ps, "phone", p.phone.as_deref());
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         return (None, ps);
     }
     let (Some(full_name), Some(consent)) = (full_name, consent) else { return (None, ps) };
@@ -151,7 +151,7 @@ pub fn household(h: &NewHousehold, now: DateTime<Utc>) -> (Option<NewHousehold>,
     }
     let (head, head_ps) = person(&h.head, now);
     ps.extend(head_ps.prefixed("head"));
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         return (None, ps);
     }
     let (Some(address), Some(head)) = (address, head) else { return (None, ps) };
@@ -322,7 +322,7 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
     }
     let notes = collect(&mut ps, text::notes("notes", &v.notes));
     let location = v.location.and_then(|l| collect(&mut ps, location("location", l)));
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         return (None, ps);
     }
     let clean = NewVisit {
@@ -348,7 +348,7 @@ pub fn self_report(r: &NewSelfReport, person_known: bool, now: DateTime<Utc>) ->
     }
     time_not_future(&mut ps, "reported_at", r.reported_at, now);
     let skills = codes(&mut ps, "skills", &r.skills, |c| catalog::skill(c).is_some(), ProblemCode::UnknownSkill);
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         return (None, ps);
     }
     (Some(NewSelfReport { person_id: r.person_id, skills, channel: r.channel, reported_at: r.reported_at }), ps)
@@ -376,7 +376,7 @@ pub fn campaign(c: &NewCampaign) -> (Option<NewCampaign>, Problems) {
             deadlines.push(crate::model::Deadline { label, due_on: d.due_on });
         }
     }
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         return (None, ps);
     }
     let (Some(name), Some(team_label)) = (name, team_label) else { return (None, ps) };

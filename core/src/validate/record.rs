@@ -18,7 +18,7 @@ pub fn household_record(h: &Household, now: DateTime<Utc>) -> (Option<Household>
     let location = h.location.and_then(|l| collect(&mut ps, location("location", l)));
     time_not_future(&mut ps, "created_at", h.created_at, now);
     match address {
-        Some(address) if !ps.has_errors() => (Some(Household { address, phone, location, ..h.clone() }), ps),
+        Some(address) if !ps.has_content_errors() => (Some(Household { address, phone, location, ..h.clone() }), ps),
         _ => (None, ps),
     }
 }
@@ -64,7 +64,7 @@ pub fn household_patch(p: &HouseholdPatch) -> (Option<HouseholdPatch>, Problems)
     if let Some(Some(l)) = p.location {
         clean.location = Some(collect(&mut ps, location("location", l)));
     }
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         (None, ps)
     } else {
         (Some(clean), ps)
@@ -84,7 +84,7 @@ pub fn person_patch(p: &PersonPatch, now: DateTime<Utc>) -> (Option<PersonPatch>
     if let Some(phone) = &p.phone {
         clean.phone = Some(optional_phone(&mut ps, "phone", phone.as_deref()));
     }
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         (None, ps)
     } else {
         (Some(clean), ps)
@@ -127,7 +127,7 @@ pub fn verification(v: &SkillVerification, ctx: LeaderContext, now: DateTime<Utc
     let mut ps = Problems::new();
     leader_problems(&mut ps, &v.skill, ctx);
     time_not_future(&mut ps, "at", v.at, now);
-    if ps.has_errors() {
+    if ps.has_content_errors() {
         (None, ps)
     } else {
         (Some(v.clone()), ps)
@@ -141,7 +141,7 @@ pub fn correction(c: &SkillCorrection, ctx: LeaderContext, now: DateTime<Utc>) -
     let reason = collect(&mut ps, super::correction_reason(&c.reason));
     time_not_future(&mut ps, "at", c.at, now);
     match reason {
-        Some(reason) if !ps.has_errors() => (Some(SkillCorrection { reason, ..c.clone() }), ps),
+        Some(reason) if !ps.has_content_errors() => (Some(SkillCorrection { reason, ..c.clone() }), ps),
         _ => (None, ps),
     }
 }

@@ -46,7 +46,7 @@ pub fn village(v: &Village) -> (Option<Village>, Problems) {
     let name = collect(&mut ps, text::line("name", &v.name, text::ADDRESS_MAX_CHARS));
     commune(&mut ps, "commune_key", &v.commune_key);
     match name {
-        Some(name) if !ps.has_errors() => (Some(Village { name, ..v.clone() }), ps),
+        Some(name) if !ps.has_content_errors() => (Some(Village { name, ..v.clone() }), ps),
         _ => (None, ps),
     }
 }
@@ -108,7 +108,7 @@ pub fn team(t: &NewTeam) -> (Option<NewTeam>, Problems) {
         members.extend(member(&mut ps, &f, m));
     }
     match name {
-        Some(name) if !ps.has_errors() => (Some(NewTeam { commune_key: t.commune_key.clone(), name, members }), ps),
+        Some(name) if !ps.has_content_errors() => (Some(NewTeam { commune_key: t.commune_key.clone(), name, members }), ps),
         _ => (None, ps),
     }
 }
@@ -146,14 +146,20 @@ pub fn campaign_record(c: &Campaign) -> (Option<Campaign>, Problems) {
     )
 }
 
-/// The code of a local topic made from what an official typed: `local.` and the folded
-/// slug (`Zalo và Facebook` → `local.zalo_va_facebook`).
-pub fn local_topic_code(slug: &str) -> Result<String, Problem> {
+/// The code of a local topic made from what an official typed: `local.`, the unit that
+/// adds it (so two communes' topics never share a code), and the folded slug
+/// (`Zalo và Facebook` in 2025:c:00004 → `local.2025c00004.zalo_va_facebook`).
+pub fn local_topic_code(unit: Option<&str>, slug: &str) -> Result<String, Problem> {
     let slug = crate::search::fold(slug).split_whitespace().collect::<Vec<_>>().join("_");
     if slug.is_empty() {
         return Err(text::required("code"));
     }
-    let code = format!("{}{slug}", catalog::LOCAL_TOPIC_PREFIX);
+    let owner: String = unit.unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let code = if owner.is_empty() {
+        format!("{}{slug}", catalog::LOCAL_TOPIC_PREFIX)
+    } else {
+        format!("{}{owner}.{slug}", catalog::LOCAL_TOPIC_PREFIX)
+    };
     check_len_ascii("code", &code)?;
     Ok(code)
 }
@@ -182,7 +188,7 @@ pub fn local_topic(t: &LocalTopic) -> (Option<LocalTopic>, Problems) {
     let name_vi = collect(&mut ps, text::line("name_vi", &t.name_vi, text::NAME_MAX_CHARS));
     let name_en = collect(&mut ps, text::line("name_en", &t.name_en, text::NAME_MAX_CHARS));
     match (name_vi, name_en) {
-        (Some(name_vi), Some(name_en)) if !ps.has_errors() => (Some(LocalTopic { code: t.code.clone(), name_vi, name_en }), ps),
+        (Some(name_vi), Some(name_en)) if !ps.has_content_errors() => (Some(LocalTopic { code: t.code.clone(), name_vi, name_en }), ps),
         _ => (None, ps),
     }
 }
@@ -227,8 +233,9 @@ mod tests {
 
     #[test]
     fn local_topics_have_safe_codes() {
-        assert_eq!(local_topic_code(" Zalo  và Facebook ").as_deref(), Ok("local.zalo_va_facebook"));
-        assert!(local_topic_code("  ").is_err());
+        assert_eq!(local_topic_code(None, " Zalo  và Facebook ").as_deref(), Ok("local.zalo_va_facebook"));
+        assert_eq!(local_topic_code(Some("2025:c:00004"), "Zalo").as_deref(), Ok("local.2025c00004.zalo"));
+        assert!(local_topic_code(None, "  ").is_err());
         let t = LocalTopic { code: "local.zalo".into(), name_vi: " Dùng Zalo ".into(), name_en: "Using Zalo".into() };
         assert_eq!(local_topic(&t).0.map(|t| t.name_vi).as_deref(), Some("Dùng Zalo"));
         for code in ["zalo", "local.", "local.Zalo", "local.zalo và", "local.a/b"] {

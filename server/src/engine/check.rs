@@ -1,33 +1,37 @@
-//! Before an op is merged: does it decode into the model struct, may this device write
-//! it (docs/sync-protocol.md §4), and does it pass the core's validation rules?
+//! One op from a device, made into what the server stores: decoded into the model type,
+//! checked by the core's rules (`tungnha_core::validate`, fed with what the server
+//! knows), placed by the server from records it holds, checked against the device's
+//! scope and authorship, and serialised canonically. The raw payload is never stored:
+//! a field the model does not know is refused; what cleaning changes (spaces, accents
+//! composed, repeated codes) is stored cleaned, the same on every replica.
 //!
-//! Validation is the core's (`tungnha_core::validate`), fed with what the server knows.
-//! Two problem codes never reject on the server: `time_in_future` and
-//! `time_implausibly_old` — a phone clock may have been wrong, and the fact is still real.
-//! And a correction is not refused because another phone corrected the same visit first
-//! (`already_superseded` is a rule for one device's screen, not for merging two phones).
+//! Two clock problems (`time_in_future`, `time_implausibly_old`) never refuse a fact on
+//! the server: a phone clock may have been wrong, and the fact is still real.
 
+use super::ports::{is_config, Device, Placement, RecordKey, StoredRecord, Tx};
 use super::reject::Refusal;
-use super::scope::unit_contains;
+use super::scope::{filing_province, unit_contains, DeviceScope};
 use crate::error::StoreError;
-use crate::storage::{Device, Placement, StoredRecord, TeamTargets, Touch, Tx};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
-use tungnha_core::catalog;
-use tungnha_core::ids::MemberId;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use tungnha_core::hlc::Hlc;
+use tungnha_core::ids::{MemberId, OpId, TeamId};
 use tungnha_core::model::{
-    Assignment, AssignmentTarget, Campaign, Household, NewCampaign, NewPerson, NewSelfReport, NewVisit, Person, SelfReport,
-    SkillCorrection, SkillVerification, Team, Village, Visit, VisitPlace,
+    Assignment, AssignmentTarget, Campaign, Household, LocalTopic, NewSelfReport, NewVisit, Person, SelfReport, SkillCorrection,
+    SkillVerification, Team, Village, Visit, VisitPlace,
 };
 use tungnha_core::problem::{Problem, ProblemCode, Problems};
 use tungnha_core::store::outbox::{Entity, Op, OpKind};
-use tungnha_core::store::{HouseholdPatch, PersonPatch};
-use tungnha_core::sync::{merge, Role};
-use tungnha_core::units::UnitLevel;
-use tungnha_core::validate::{self, text, VisitContext};
+use tungnha_core::sync::merge::{self, FieldConflict, MergeError, RecordState};
+use tungnha_core::sync::Role;
+use tungnha_core::validate::{self, LeaderContext, VisitContext};
+
+/// Longest record id accepted (ids are UUIDs; local topic codes are short).
+const MAX_ID_LEN: usize = 100;
 
 /// Why an op did not pass: refused (its answer to the client), or the database failed.
 #[derive(Debug)]
@@ -48,83 +52,630 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// An op that may be merged, with where its record sits.
-#[derive(Debug)]
-pub(crate) struct Accepted {
-    pub record_id: String,
-    pub existing: Option<StoredRecord>,
-    pub place: Placement,
-    /// Visits: every household the visit touches.
-    pub households: Option<Vec<String>>,
-    /// Records that come into a team's scope because of this op.
-    pub touch: Option<Touch>,
+/// What the engine knows while applying one request: who sends, what they may see now,
+/// and records read once per request.
+pub(crate) struct Ctx<'a> {
+    pub device: &'a Device,
+    pub scope: &'a DeviceScope,
+    pub now: DateTime<Utc>,
+    teams: HashMap<String, Option<(Team, Placement)>>,
+    campaigns: HashMap<String, Option<Campaign>>,
+    local_topics: Option<HashSet<String>>,
 }
 
-/// A locality's own topic as the core emits it.
-#[derive(Debug, Deserialize)]
-struct LocalTopic {
-    code: String,
-    name_vi: String,
-    name_en: String,
+impl<'a> Ctx<'a> {
+    pub fn new(device: &'a Device, scope: &'a DeviceScope, now: DateTime<Utc>) -> Self {
+        Self { device, scope, now, teams: HashMap::new(), campaigns: HashMap::new(), local_topics: None }
+    }
+
+    async fn team<T: Tx>(&mut self, tx: &mut T, id: TeamId) -> Result<Option<(Team, Placement)>, StoreError> {
+        let key = id.to_string();
+        if let Some(t) = self.teams.get(&key) {
+            return Ok(t.clone());
+        }
+        let t = tx.record(Entity::Team, &key).await?.filter(|r| r.state.deleted.is_none()).and_then(|r| {
+            let team: Option<Team> = Team::deserialize(&Value::Object(r.state.fields)).ok();
+            team.map(|t| (t, r.place))
+        });
+        self.teams.insert(key, t.clone());
+        Ok(t)
+    }
+
+    async fn campaign<T: Tx>(&mut self, tx: &mut T, id: String) -> Result<Option<Campaign>, StoreError> {
+        if let Some(c) = self.campaigns.get(&id) {
+            return Ok(c.clone());
+        }
+        let c = tx
+            .record(Entity::Campaign, &id)
+            .await?
+            .filter(|r| r.state.deleted.is_none())
+            .and_then(|r| Campaign::deserialize(&Value::Object(r.state.fields)).ok());
+        self.campaigns.insert(id, c.clone());
+        Ok(c)
+    }
+
+    async fn local_topics<T: Tx>(&mut self, tx: &mut T) -> Result<HashSet<String>, StoreError> {
+        if self.local_topics.is_none() {
+            self.local_topics = Some(tx.local_topics().await?);
+        }
+        Ok(self.local_topics.clone().unwrap_or_default())
+    }
+
+    /// Forget what this request's own writes may have changed.
+    fn written(&mut self, entity: Entity, id: &str) {
+        match entity {
+            Entity::Team => {
+                self.teams.remove(id);
+            }
+            Entity::Campaign => {
+                self.campaigns.remove(id);
+            }
+            Entity::LocalTopic => self.local_topics = None,
+            _ => {}
+        }
+    }
+
+    fn unit(&self) -> &str {
+        self.device.commune_key.as_deref().unwrap_or_default()
+    }
+
+    fn is_official(&self) -> bool {
+        matches!(self.device.role, Role::CommuneOfficial | Role::ProvinceOfficial)
+    }
 }
 
-/// Fields of a conflict record that nobody may change (they say what the conflict was).
-const CONFLICT_FIXED: [&str; 9] =
-    ["entity", "entity_id", "field", "kept", "kept_version", "other", "other_version", "household_id", "op_id"];
-
-pub(crate) async fn check<T: Tx>(
-    tx: &mut T,
-    who: &Device,
-    targets: &TeamTargets,
-    op: &Op,
-    now: DateTime<Utc>,
-) -> Result<Accepted, Failure> {
-    let Some(fields) = op.fields.as_object() else {
+/// Apply one op: check it, merge it into the record, write. Returns the records written,
+/// in order (the op's record, then any conflict it caused).
+pub(crate) async fn apply<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<Vec<RecordKey>, Failure> {
+    if !op.fields.is_object() {
         return Err(Refusal::malformed("fields must be a JSON object").into());
-    };
+    }
+    if op.entity_id.is_empty() || op.entity_id.len() > MAX_ID_LEN {
+        return Err(Refusal::malformed("the record id is empty or too long").into());
+    }
     let fact = merge::is_fact(op.entity);
     let kind_fits = if fact { op.kind == OpKind::Append } else { op.kind != OpKind::Append };
     if !kind_fits {
         return Err(Refusal::malformed(format!("{:?} records cannot be changed by {:?}", op.entity, op.kind)).into());
     }
     if op.entity == Entity::Conflict && op.kind != OpKind::Update {
-        return Err(Refusal::out_of_scope("Chỉ máy chủ mới tạo bản ghi xung đột", "Only the server makes conflict records").into());
+        return Err(Refusal::out_of_scope(
+            "Chỉ máy chủ mới tạo hoặc xoá bản ghi xung đột",
+            "Only the server makes or removes conflict records",
+        )
+        .into());
     }
-    match op.kind {
-        OpKind::Create | OpKind::Append => check_new(tx, who, targets, op, fields, now).await,
-        OpKind::Update | OpKind::Delete => {
-            let existing = tx.lock_record(op.entity, &op.entity_id).await?.ok_or_else(Refusal::unknown_record)?;
-            permit(who, targets, op.entity, op.kind, &existing.place)?;
-            if op.kind == OpKind::Update {
-                check_update(op, fields, &existing, now)?;
+    let written = match op.kind {
+        OpKind::Create | OpKind::Append => {
+            let (fields, place) = new_record(tx, ctx, op).await?;
+            match tx.lock_record(op.entity, &op.entity_id).await? {
+                None => {
+                    let versions = fields.keys().map(|k| (k.clone(), op.hlc)).collect();
+                    let record = StoredRecord {
+                        entity: op.entity,
+                        id: op.entity_id.clone(),
+                        state: RecordState { fields, versions, deleted: None },
+                        place,
+                    };
+                    tx.put_record(&record, true).await?;
+                    vec![(op.entity, op.entity_id.clone())]
+                }
+                // The same fact again (another op id): nothing changes. Different content
+                // under an existing id is refused, never merged into it.
+                Some(existing) if fact => {
+                    if existing.state.fields == fields {
+                        vec![]
+                    } else {
+                        return Err(Refusal::id_taken().into());
+                    }
+                }
+                // A create of a record the server has is an edit of its editable fields:
+                // the same whitelist and conflict detection as an update, and nothing
+                // that places the record may differ.
+                Some(existing) => {
+                    permit(ctx, op.entity, OpKind::Update, &existing.place)?;
+                    let editable = merge::editable_fields(op.entity);
+                    if let Some(k) =
+                        fields.keys().find(|k| !editable.contains(&k.as_str()) && existing.state.fields.get(*k) != fields.get(*k))
+                    {
+                        return Err(Refusal::not_editable(k).into());
+                    }
+                    let patch: Map<String, Value> = fields.into_iter().filter(|(k, _)| editable.contains(&k.as_str())).collect();
+                    update(tx, ctx, op, existing, patch).await?
+                }
             }
-            Ok(Accepted {
-                record_id: op.entity_id.clone(),
-                place: existing.place.clone(),
-                existing: Some(existing),
-                households: None,
-                touch: None,
-            })
+        }
+        OpKind::Update => {
+            let existing = tx.lock_record(op.entity, &op.entity_id).await?.ok_or_else(Refusal::unknown_record)?;
+            permit(ctx, op.entity, OpKind::Update, &existing.place)?;
+            let patch = canonical_patch(tx, ctx, op, &existing).await?;
+            update(tx, ctx, op, existing, patch).await?
+        }
+        OpKind::Delete => {
+            let mut existing = tx.lock_record(op.entity, &op.entity_id).await?.ok_or_else(Refusal::unknown_record)?;
+            permit(ctx, op.entity, OpKind::Delete, &existing.place)?;
+            let (state, _) = merge::apply_op(Some(existing.state), op).map_err(merge_refusal)?;
+            existing.state = state;
+            tx.put_record(&existing, false).await?;
+            vec![(op.entity, op.entity_id.clone())]
+        }
+    };
+    ctx.written(op.entity, &op.entity_id);
+    Ok(written)
+}
+
+/// Merge a canonical patch into a record (conflicts on identity fields become conflict
+/// records), check the result, write.
+async fn update<T: Tx>(
+    tx: &mut T,
+    ctx: &mut Ctx<'_>,
+    op: &Op,
+    mut existing: StoredRecord,
+    patch: Map<String, Value>,
+) -> Result<Vec<RecordKey>, Failure> {
+    let as_update = Op { kind: OpKind::Update, fields: Value::Object(patch), ..op.clone() };
+    let (state, conflicts) = merge::apply_op(Some(existing.state), &as_update).map_err(merge_refusal)?;
+    // What is stored must stay a valid record of its type (for every phone that reads it).
+    clean_record(op.entity, &state.fields, ctx.now)?;
+    existing.state = state;
+    tx.put_record(&existing, false).await?;
+    let mut written = vec![(op.entity, op.entity_id.clone())];
+    for c in &conflicts {
+        let conflict = conflict_record(op, c, &existing.place)?;
+        tx.put_record(&conflict, true).await?;
+        written.push((Entity::Conflict, conflict.id));
+    }
+    Ok(written)
+}
+
+fn merge_refusal(e: MergeError) -> Refusal {
+    match e {
+        MergeError::UnknownRecord => Refusal::unknown_record(),
+        other => Refusal::malformed(other),
+    }
+}
+
+/// The changed fields of an update, canonical: only editable fields, each cleaned by the
+/// rule of its record type (checked as part of the whole record, so cross-field rules hold).
+async fn canonical_patch<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op, existing: &StoredRecord) -> Result<Map<String, Value>, Failure> {
+    let sent = op.fields.as_object().cloned().unwrap_or_default();
+    let editable = merge::editable_fields(op.entity);
+    if let Some(k) = sent.keys().find(|k| !editable.contains(&k.as_str())) {
+        return Err(Refusal::not_editable(k).into());
+    }
+    let mut overlay = existing.state.fields.clone();
+    overlay.extend(sent.clone());
+    let clean = clean_record(op.entity, &overlay, ctx.now)?;
+    let mut patch = Map::new();
+    for (k, v) in &sent {
+        let c = clean.get(k).cloned().unwrap_or(Value::Null);
+        if let Some(p) = validate::unknown_field_problem(v, &c) {
+            return Err(Refusal::invalid(vec![Problem { field: format!("{k}.{}", p.field), ..p }]).into());
+        }
+        patch.insert(k.clone(), c);
+    }
+    if op.entity == Entity::Assignment {
+        let a: Assignment = decode(&Value::Object(overlay))?;
+        check_assignee(tx, ctx, &a).await?;
+    }
+    Ok(patch)
+}
+
+/// A whole mutable record, decoded, checked and serialised canonically.
+fn clean_record(entity: Entity, fields: &Map<String, Value>, now: DateTime<Utc>) -> Result<Map<String, Value>, Refusal> {
+    let sent = Value::Object(fields.clone());
+    match entity {
+        Entity::Village => canonical(&sent, validate::village),
+        Entity::Household => canonical(&sent, |h: &Household| validate::household_record(h, now)),
+        Entity::Person => canonical(&sent, |p: &Person| validate::person_record(p, now)),
+        Entity::Team => canonical(&sent, validate::team_record),
+        Entity::Campaign => canonical(&sent, validate::campaign_record),
+        Entity::LocalTopic => canonical(&sent, validate::local_topic),
+        Entity::Assignment => canonical(&sent, |a: &Assignment| (Some(a.clone()), Problems::new())),
+        Entity::Conflict => canonical(&sent, |c: &ConflictState| (Some(c.clone()), Problems::new())),
+        Entity::Visit | Entity::SelfReport | Entity::SkillVerification | Entity::SkillCorrection => {
+            Err(Refusal::malformed(format!("{entity:?} records cannot be changed")))
         }
     }
 }
 
-/// May this device write a record placed here? (docs/sync-protocol.md §4)
-fn permit(who: &Device, targets: &TeamTargets, entity: Entity, kind: OpKind, place: &Placement) -> Result<(), Refusal> {
-    use Entity as E;
-    match who.role {
-        Role::CommuneOfficial | Role::ProvinceOfficial => {
-            if matches!(entity, E::Campaign | E::LocalTopic) {
-                return Ok(());
+/// A conflict record as the server makes it (`resolved` is all a leader may change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ConflictState {
+    entity: Entity,
+    entity_id: String,
+    field: String,
+    kept: Value,
+    kept_version: Hlc,
+    other: Value,
+    other_version: Hlc,
+    resolved: bool,
+    op_id: String,
+    household_id: Option<String>,
+}
+
+fn decode<T: DeserializeOwned>(sent: &Value) -> Result<T, Refusal> {
+    T::deserialize(sent).map_err(Refusal::malformed)
+}
+
+/// Decode, clean with `rule`, serialise; refuse content errors and unknown fields.
+fn canonical<T: DeserializeOwned + Serialize>(
+    sent: &Value,
+    rule: impl FnOnce(&T) -> (Option<T>, Problems),
+) -> Result<Map<String, Value>, Refusal> {
+    let typed: T = decode(sent)?;
+    let (clean, problems) = rule(&typed);
+    let clean = verdict(clean, problems)?;
+    serialise(sent, &clean)
+}
+
+fn serialise<T: Serialize>(sent: &Value, clean: &T) -> Result<Map<String, Value>, Refusal> {
+    let value = serde_json::to_value(clean).map_err(Refusal::malformed)?;
+    if let Some(p) = validate::unknown_field_problem(sent, &value) {
+        return Err(Refusal::invalid(vec![p]));
+    }
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(Refusal::malformed("a record must be a JSON object")),
+    }
+}
+
+/// The clean value, unless the rules found errors other than clock problems.
+fn verdict<T>(clean: Option<T>, problems: Problems) -> Result<T, Refusal> {
+    let errors: Vec<Problem> = problems.0.into_iter().filter(|p| p.is_error() && !p.code.is_clock()).collect();
+    match clean {
+        Some(v) if errors.is_empty() => Ok(v),
+        _ => Err(Refusal::invalid(errors)),
+    }
+}
+
+fn same_id(payload_id: impl ToString, op: &Op) -> Result<(), Refusal> {
+    if payload_id.to_string() == op.entity_id {
+        Ok(())
+    } else {
+        Err(Refusal::malformed("the record's id differs from the operation's entity_id"))
+    }
+}
+
+/// A placement in a commune (its province filed too).
+fn in_unit(unit: Option<String>) -> Placement {
+    Placement { province: unit.as_deref().and_then(filing_province), unit, ..Placement::default() }
+}
+
+/// Where a record about one person sits: that person's household.
+fn person_place(person: &Placement) -> Placement {
+    Placement {
+        unit: person.unit.clone(),
+        province: person.province.clone(),
+        village_id: person.village_id.clone(),
+        household_id: person.household_id.clone(),
+        ..Placement::default()
+    }
+}
+
+async fn live_placement<T: Tx>(tx: &mut T, entity: Entity, id: &str) -> Result<Option<Placement>, StoreError> {
+    Ok(tx.placement(entity, id).await?.filter(|(_, deleted)| !deleted).map(|(p, _)| p))
+}
+
+fn unknown(field: &str, code: ProblemCode, vi: &str, en: &str) -> Refusal {
+    Refusal::one(field, code, vi, en)
+}
+
+fn unknown_person() -> Refusal {
+    unknown("person_id", ProblemCode::UnknownPerson, "Không tìm thấy người này", "Person not found")
+}
+
+/// A new record (create or append): its canonical fields and where it sits.
+async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<String, Value>, Placement), Failure> {
+    let sent = &op.fields;
+    let now = ctx.now;
+    Ok(match op.entity {
+        Entity::Village => {
+            let v: Village = decode(sent)?;
+            same_id(v.id, op)?;
+            let place = Placement { village_id: Some(op.entity_id.clone()), ..in_unit(Some(v.commune_key.clone())) };
+            permit(ctx, op.entity, op.kind, &place)?;
+            (canonical(sent, validate::village)?, place)
+        }
+        Entity::Household => {
+            let h: Household = decode(sent)?;
+            same_id(h.id, op)?;
+            let village = live_placement(tx, Entity::Village, &h.village_id.to_string())
+                .await?
+                .ok_or_else(|| unknown("village_id", ProblemCode::UnknownVillage, "Không tìm thấy thôn/bản", "Village not found"))?;
+            let place =
+                Placement { village_id: Some(h.village_id.to_string()), household_id: Some(op.entity_id.clone()), ..in_unit(village.unit) };
+            permit(ctx, op.entity, op.kind, &place)?;
+            (canonical(sent, |h: &Household| validate::household_record(h, now))?, place)
+        }
+        Entity::Person => {
+            let p: Person = decode(sent)?;
+            same_id(p.id, op)?;
+            let household = live_placement(tx, Entity::Household, &p.household_id.to_string()).await?.ok_or_else(|| {
+                unknown("household_id", ProblemCode::UnknownHousehold, "Không tìm thấy hộ gia đình", "Household not found")
+            })?;
+            let place = person_place(&household);
+            permit(ctx, op.entity, op.kind, &place)?;
+            if let (Some(by), Some(me)) = (p.consent.recorded_by, ctx.device.member_id) {
+                if by != me && !ctx.is_official() {
+                    return Err(Refusal::wrong_author("consent.recorded_by").into());
+                }
             }
-            let unit = who.commune_key.as_deref().unwrap_or_default();
-            match place.commune_key.as_deref() {
-                Some(c) if unit_contains(unit, c) => Ok(()),
+            (canonical(sent, |p: &Person| validate::person_record(p, now))?, place)
+        }
+        Entity::Visit => visit(tx, ctx, op).await?,
+        Entity::SelfReport => {
+            let r: SelfReport = decode(sent)?;
+            same_id(r.id, op)?;
+            let person = live_placement(tx, Entity::Person, &r.person_id.to_string()).await?.ok_or_else(unknown_person)?;
+            let place = person_place(&person);
+            permit(ctx, op.entity, op.kind, &place)?;
+            let new = NewSelfReport { person_id: r.person_id, skills: r.skills.clone(), channel: r.channel, reported_at: r.reported_at };
+            let (clean, problems) = validate::self_report(&new, true, now);
+            let clean = verdict(clean, problems)?;
+            let report = SelfReport {
+                id: r.id,
+                person_id: clean.person_id,
+                skills: clean.skills,
+                channel: clean.channel,
+                reported_at: clean.reported_at,
+            };
+            (serialise(sent, &report)?, place)
+        }
+        Entity::SkillVerification => {
+            let v: SkillVerification = decode(sent)?;
+            same_id(v.id, op)?;
+            let person = live_placement(tx, Entity::Person, &v.person_id.to_string()).await?.ok_or_else(unknown_person)?;
+            let place = person_place(&person);
+            permit(ctx, op.entity, op.kind, &place)?;
+            let leader = leader_context(tx, ctx, v.leader_id, &place).await?;
+            (canonical(sent, |v: &SkillVerification| validate::verification(v, leader, now))?, place)
+        }
+        Entity::SkillCorrection => {
+            let c: SkillCorrection = decode(sent)?;
+            same_id(c.id, op)?;
+            let person = live_placement(tx, Entity::Person, &c.person_id.to_string()).await?.ok_or_else(unknown_person)?;
+            let place = person_place(&person);
+            permit(ctx, op.entity, op.kind, &place)?;
+            let leader = leader_context(tx, ctx, c.leader_id, &place).await?;
+            (canonical(sent, |c: &SkillCorrection| validate::correction(c, leader, now))?, place)
+        }
+        Entity::Campaign => {
+            let c: Campaign = decode(sent)?;
+            same_id(c.id, op)?;
+            let place = in_unit(ctx.device.commune_key.clone());
+            permit(ctx, op.entity, op.kind, &place)?;
+            (canonical(sent, validate::campaign_record)?, place)
+        }
+        Entity::Team => {
+            let t: Team = decode(sent)?;
+            same_id(t.id, op)?;
+            let place = Placement { team_id: Some(op.entity_id.clone()), ..in_unit(Some(t.commune_key.clone())) };
+            permit(ctx, op.entity, op.kind, &place)?;
+            (canonical(sent, validate::team_record)?, place)
+        }
+        Entity::Assignment => {
+            let a: Assignment = decode(sent)?;
+            same_id(a.id, op)?;
+            let (_, team_place) = ctx
+                .team(tx, a.team_id)
+                .await?
+                .ok_or_else(|| unknown("team_id", ProblemCode::UnknownTeam, "Không tìm thấy tổ", "Team not found"))?;
+            let (target_place, village_id, household_id) = match a.target {
+                AssignmentTarget::Village(v) => (live_placement(tx, Entity::Village, &v.to_string()).await?, Some(v.to_string()), None),
+                AssignmentTarget::Household(h) => (live_placement(tx, Entity::Household, &h.to_string()).await?, None, Some(h.to_string())),
+            };
+            let target_place = target_place.ok_or_else(|| {
+                unknown(
+                    "target",
+                    ProblemCode::UnknownVillage,
+                    "Không tìm thấy thôn/bản hoặc hộ được giao",
+                    "The assigned village or household was not found",
+                )
+            })?;
+            // Both the team and what it is given must be in the official's area.
+            permit(ctx, op.entity, op.kind, &target_place)?;
+            let place = Placement { team_id: Some(a.team_id.to_string()), village_id, household_id, ..in_unit(team_place.unit) };
+            permit(ctx, op.entity, op.kind, &place)?;
+            check_assignee(tx, ctx, &a).await?;
+            (canonical(sent, |a: &Assignment| (Some(a.clone()), Problems::new()))?, place)
+        }
+        Entity::LocalTopic => {
+            let t: LocalTopic = decode(sent)?;
+            same_id(&t.code, op)?;
+            let place = in_unit(ctx.device.commune_key.clone());
+            permit(ctx, op.entity, op.kind, &place)?;
+            (canonical(sent, validate::local_topic)?, place)
+        }
+        Entity::Conflict => return Err(Refusal::role().into()),
+    })
+}
+
+/// An assignment to one volunteer names a member of the team.
+async fn check_assignee<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, a: &Assignment) -> Result<(), Failure> {
+    let Some(v) = a.volunteer_id else { return Ok(()) };
+    let team = ctx.team(tx, a.team_id).await?;
+    if team.is_some_and(|(t, _)| t.members.iter().any(|m| m.id == v)) {
+        Ok(())
+    } else {
+        Err(Refusal::one(
+            "volunteer_id",
+            ProblemCode::NotAMember,
+            "Người được giao không phải thành viên của tổ",
+            "The assignee is not a member of the team",
+        )
+        .into())
+    }
+}
+
+/// Whether `leader` may verify or correct skills of a person placed at `place`, acting
+/// through this device. A leader's phone verifies as its own member, in its own team; an
+/// official names a leader of a team of the person's commune.
+async fn leader_context<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, leader: MemberId, place: &Placement) -> Result<LeaderContext, Failure> {
+    let can_verify = |t: &Team| t.members.iter().any(|m| m.id == leader && m.role.can_verify);
+    let ok = if ctx.is_official() {
+        let Some(unit) = &place.unit else { return Ok(LeaderContext { person_known: true, leader_can_verify: false }) };
+        tx.records_in_unit(Entity::Team, unit)
+            .await?
+            .into_iter()
+            .filter_map(|r| Team::deserialize(&Value::Object(r.state.fields)).ok())
+            .any(|t| can_verify(&t))
+    } else {
+        if ctx.device.member_id.is_some_and(|m| m != leader) {
+            return Err(Refusal::wrong_author("leader_id").into());
+        }
+        ctx.scope.team.as_ref().is_some_and(can_verify)
+    };
+    Ok(LeaderContext { person_known: true, leader_can_verify: ok })
+}
+
+/// A visit: build the core's context from the server's records, check the team's area
+/// and the author, validate, and place it with every household it touches.
+async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<String, Value>, Placement), Failure> {
+    let v: Visit = decode(&op.fields)?;
+    same_id(v.id, op)?;
+    if v.attendees.len() > validate::MAX_ATTENDEES {
+        return Err(Refusal::invalid(vec![validate::too_many("attendees", v.attendees.len(), validate::MAX_ATTENDEES)]).into());
+    }
+    let mut vctx = VisitContext::default();
+    // household -> its village, for every household the visit touches
+    let mut households: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut place_village = None;
+    if let VisitPlace::Household { household_id } = &v.place {
+        if let Some(h) = live_placement(tx, Entity::Household, &household_id.to_string()).await? {
+            vctx.household_exists = true;
+            place_village = h.village_id.clone();
+            households.insert(household_id.to_string(), h.village_id);
+        }
+    }
+    for a in &v.attendees {
+        let Some(p) = live_placement(tx, Entity::Person, &a.person_id.to_string()).await? else { continue };
+        let Some(h) = p.household_id.clone() else { continue };
+        if let Ok(hid) = h.parse() {
+            vctx.person_households.insert(a.person_id, hid);
+        }
+        households.insert(h, p.village_id);
+    }
+    let team = ctx.team(tx, v.team_id).await?;
+    vctx.team_exists = team.is_some();
+    if let Some(c) = v.campaign_id {
+        vctx.campaign = ctx.campaign(tx, c.to_string()).await?;
+        vctx.campaign_named_but_missing = vctx.campaign.is_none();
+    }
+    if v.topics.iter().any(|t| tungnha_core::catalog::topic(t.trim()).is_none()) {
+        vctx.local_topics = ctx.local_topics(tx).await?;
+    }
+    if let Some(old) = v.supersedes {
+        // Whether another correction of the same visit arrived first is not checked
+        // (`supersedes_already_superseded_by` stays empty): two phones may correct one
+        // visit offline, both corrections are facts, and refusing the later arrival
+        // would make the result depend on arrival order.
+        vctx.supersedes_exists = live_placement(tx, Entity::Visit, &old.to_string()).await?.is_some();
+    }
+    let new = NewVisit {
+        place: v.place.clone(),
+        campaign_id: v.campaign_id,
+        team_id: v.team_id,
+        volunteer_id: v.volunteer_id,
+        occurred_at: v.occurred_at,
+        attendees: v.attendees.clone(),
+        topics: v.topics.clone(),
+        notes: v.notes.clone(),
+        location: v.location,
+        supersedes: v.supersedes,
+    };
+    let (clean, problems) = validate::visit(&new, &vctx, ctx.now);
+    let Some((team, team_place)) = team else {
+        return Err(Refusal::invalid(problems.0.into_iter().filter(Problem::is_error).collect()).into());
+    };
+    let mut touches: BTreeSet<String> = BTreeSet::new();
+    for (h, village) in &households {
+        touches.insert(h.clone());
+        touches.extend(village.clone());
+    }
+    let place = Placement {
+        village_id: place_village,
+        household_id: match &v.place {
+            VisitPlace::Household { household_id } if vctx.household_exists => Some(household_id.to_string()),
+            _ => None,
+        },
+        team_id: Some(v.team_id.to_string()),
+        touches: touches.into_iter().collect(),
+        ..in_unit(team_place.unit.clone())
+    };
+    permit(ctx, Entity::Visit, OpKind::Append, &place)?;
+    // Authorship and area: a team's phone records for its own team, as its own member,
+    // for households in its area; an official names a member of the visit's team.
+    match ctx.device.role {
+        Role::Volunteer | Role::TeamLeader => {
+            if ctx.device.team_id != Some(v.team_id) {
+                return Err(Refusal::out_of_scope(
+                    "Lượt hướng dẫn phải được ghi cho tổ của bạn",
+                    "The visit must be recorded for your own team",
+                )
+                .into());
+            }
+            if ctx.device.member_id.is_some_and(|m| m != v.volunteer_id) {
+                return Err(Refusal::wrong_author("volunteer_id").into());
+            }
+            if !households.iter().all(|(h, village)| ctx.scope.team_covers(h, village.as_deref())) {
+                return Err(Refusal::outside_team_area().into());
+            }
+        }
+        _ => {}
+    }
+    if !team.members.iter().any(|m| m.id == v.volunteer_id) {
+        return Err(Refusal::one(
+            "volunteer_id",
+            ProblemCode::NotAMember,
+            "Người hướng dẫn không phải thành viên của tổ",
+            "The volunteer is not a member of the team",
+        )
+        .into());
+    }
+    let clean = verdict(clean, problems)?;
+    let visit = Visit {
+        id: v.id,
+        place: clean.place,
+        campaign_id: clean.campaign_id,
+        team_id: clean.team_id,
+        volunteer_id: clean.volunteer_id,
+        occurred_at: clean.occurred_at,
+        recorded_at: v.recorded_at,
+        attendees: clean.attendees,
+        topics: clean.topics,
+        notes: clean.notes,
+        location: clean.location,
+        supersedes: clean.supersedes,
+        superseded_by: None,
+    };
+    Ok((serialise(&op.fields, &visit)?, place))
+}
+
+/// May this device write a record placed here? (docs/sync-protocol.md §4)
+fn permit(ctx: &Ctx<'_>, entity: Entity, kind: OpKind, place: &Placement) -> Result<(), Refusal> {
+    use Entity as E;
+    if kind == OpKind::Delete && matches!(entity, E::Conflict) {
+        return Err(Refusal::role());
+    }
+    match ctx.device.role {
+        Role::CommuneOfficial | Role::ProvinceOfficial => {
+            // Configuration belongs to the unit that made it: a commune official changes
+            // the commune's, a province official the province's and its communes'.
+            match place.unit.as_deref() {
+                Some(c) if unit_contains(ctx.unit(), c) => Ok(()),
+                _ if is_config(entity) => Err(Refusal::out_of_scope(
+                    "Cấu hình này do đơn vị khác lập; bạn không được thay đổi",
+                    "This configuration belongs to another unit; you may not change it",
+                )),
                 _ => Err(Refusal::outside_unit()),
             }
         }
         Role::Volunteer | Role::TeamLeader => {
-            let leader = who.role == Role::TeamLeader;
+            if !ctx.scope.member_in_team {
+                return Err(Refusal::not_in_team());
+            }
+            let leader = ctx.device.role == Role::TeamLeader;
             let allowed = match entity {
                 E::Household | E::Person | E::SelfReport | E::Visit => true,
                 E::SkillVerification | E::SkillCorrection | E::Conflict => leader,
@@ -134,12 +685,12 @@ fn permit(who: &Device, targets: &TeamTargets, entity: Entity, kind: OpKind, pla
                 return Err(Refusal::role());
             }
             let in_area = if entity == E::Household && kind == OpKind::Create {
-                place.village_id.as_deref().is_some_and(|v| targets.villages.contains(v))
+                place.village_id.as_deref().is_some_and(|v| ctx.scope.team_villages().is_some_and(|vs| vs.contains(v)))
             } else if entity == E::Visit {
-                // Visits are checked household by household in `visit_permit`.
+                // Visits are checked household by household in `visit`.
                 true
             } else {
-                place.household_id.as_deref().is_some_and(|h| targets.covers(h, place.village_id.as_deref()))
+                place.household_id.as_deref().is_some_and(|h| ctx.scope.team_covers(h, place.village_id.as_deref()))
             };
             if in_area {
                 Ok(())
@@ -149,7 +700,7 @@ fn permit(who: &Device, targets: &TeamTargets, entity: Entity, kind: OpKind, pla
         }
         Role::Citizen => match (entity, kind) {
             (E::SelfReport, OpKind::Append) | (E::Person, OpKind::Update) => {
-                let own = who.household_id.map(|h| h.to_string());
+                let own = ctx.device.household_id.map(|h| h.to_string());
                 if place.household_id.is_some() && place.household_id == own {
                     Ok(())
                 } else {
@@ -164,497 +715,38 @@ fn permit(who: &Device, targets: &TeamTargets, entity: Entity, kind: OpKind, pla
     }
 }
 
-/// Volunteers and leaders record visits for their own team, for households in its area.
-fn visit_permit(who: &Device, targets: &TeamTargets, visit: &Visit, households: &BTreeMap<String, Option<String>>) -> Result<(), Refusal> {
-    if !matches!(who.role, Role::Volunteer | Role::TeamLeader) {
-        return Ok(());
-    }
-    if who.team_id != Some(visit.team_id) {
-        return Err(Refusal::out_of_scope("Lượt hướng dẫn phải được ghi cho tổ của bạn", "The visit must be recorded for your own team"));
-    }
-    if households.iter().all(|(h, v)| targets.covers(h, v.as_deref())) {
-        Ok(())
-    } else {
-        Err(Refusal::outside_team_area())
-    }
+/// The id of the conflict an op caused on a field: the same op and field give the same id.
+pub(crate) fn conflict_id(op: OpId, field: &str) -> String {
+    let digest = Sha256::digest(format!("conflict/{op}/{field}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
 }
 
-fn decode<T: DeserializeOwned>(fields: &Map<String, Value>) -> Result<T, Refusal> {
-    serde_json::from_value(Value::Object(fields.clone())).map_err(Refusal::malformed)
-}
-
-fn same_id(payload_id: impl ToString, op: &Op) -> Result<(), Refusal> {
-    if payload_id.to_string() == op.entity_id {
-        Ok(())
-    } else {
-        Err(Refusal::malformed("the record's id differs from the operation's entity_id"))
-    }
-}
-
-/// Errors that block, without the clock problems the server tolerates.
-fn blocking(ps: Problems) -> Vec<Problem> {
-    ps.0.into_iter().filter(|p| p.is_error() && !matches!(p.code, ProblemCode::TimeInFuture | ProblemCode::TimeImplausiblyOld)).collect()
-}
-
-fn verdict(ps: Problems) -> Result<(), Refusal> {
-    let errors = blocking(ps);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Refusal::invalid(errors))
-    }
-}
-
-fn keep<T>(ps: &mut Problems, r: Result<T, Problem>) {
-    if let Err(p) = r {
-        ps.push(p);
-    }
-}
-
-fn unknown_commune(ps: &mut Problems, key: &str) {
-    if !super::scope::is_unit(key, UnitLevel::Commune) {
-        ps.push(Problem::error(
-            "commune_key",
-            ProblemCode::UnknownCommune,
-            "Không có xã/phường này trong danh mục đơn vị hành chính",
-            "This commune is not in the list of administrative units",
-        ));
-    }
-}
-
-fn village_problems(v: &Village) -> Problems {
-    let mut ps = Problems::new();
-    keep(&mut ps, text::line("name", &v.name, text::ADDRESS_MAX_CHARS));
-    unknown_commune(&mut ps, &v.commune_key);
-    ps
-}
-
-fn team_problems(t: &Team) -> Problems {
-    let mut ps = Problems::new();
-    keep(&mut ps, text::line("name", &t.name, text::ADDRESS_MAX_CHARS));
-    unknown_commune(&mut ps, &t.commune_key);
-    for (i, m) in t.members.iter().enumerate() {
-        keep(&mut ps, text::name(&format!("members[{i}].full_name"), &m.full_name));
-        validate::optional_phone(&mut ps, &format!("members[{i}].phone"), m.phone.as_deref());
-    }
-    ps
-}
-
-fn campaign_problems(c: &Campaign) -> Problems {
-    let new = NewCampaign {
-        name: c.name.clone(),
-        starts_on: c.starts_on,
-        ends_on: c.ends_on,
-        launch_at: c.launch_at,
-        targets: c.targets.clone(),
-        deadlines: c.deadlines.clone(),
-        team_label: c.team_label.clone(),
+/// A concurrent identity change becomes a record for a team leader, placed with the
+/// person's household.
+fn conflict_record(op: &Op, c: &FieldConflict, place: &Placement) -> Result<StoredRecord, Refusal> {
+    let state = ConflictState {
+        entity: c.entity,
+        entity_id: c.entity_id.clone(),
+        field: c.field.clone(),
+        kept: c.kept.clone(),
+        kept_version: c.kept_version,
+        other: c.other.clone(),
+        other_version: c.other_version,
+        resolved: false,
+        op_id: op.op_id.to_string(),
+        household_id: place.household_id.clone(),
     };
-    validate::campaign(&new).1
-}
-
-fn topic_problems(t: &LocalTopic) -> Problems {
-    let mut ps = Problems::new();
-    keep(&mut ps, text::line("name_vi", &t.name_vi, text::NAME_MAX_CHARS));
-    keep(&mut ps, text::line("name_en", &t.name_en, text::NAME_MAX_CHARS));
-    if t.code.len() <= catalog::LOCAL_TOPIC_PREFIX.len() || !t.code.starts_with(catalog::LOCAL_TOPIC_PREFIX) {
-        ps.push(text::required("code"));
-    }
-    ps
-}
-
-fn household_field_problems(
-    address: Option<&str>,
-    phone: Option<Option<&str>>,
-    location: Option<tungnha_core::model::CoarseLocation>,
-) -> Problems {
-    let mut ps = Problems::new();
-    if let Some(a) = address {
-        keep(&mut ps, text::line("address", a, text::ADDRESS_MAX_CHARS));
-    }
-    if let Some(p) = phone {
-        validate::optional_phone(&mut ps, "phone", p);
-    }
-    if let Some(l) = location {
-        keep(&mut ps, validate::location("location", l));
-    }
-    ps
-}
-
-/// Whether `leader` is a member with a verifying role in a team of the commune.
-async fn leader_can_verify<T: Tx>(tx: &mut T, commune: Option<&str>, leader: MemberId) -> Result<bool, StoreError> {
-    let Some(commune) = commune else { return Ok(false) };
-    let teams = tx.records_in_commune(Entity::Team, commune).await?;
-    Ok(teams
-        .into_iter()
-        .filter_map(|r| serde_json::from_value::<Team>(Value::Object(r.state.fields)).ok())
-        .any(|t| t.members.iter().any(|m| m.id == leader && m.role.can_verify)))
-}
-
-fn not_a_leader() -> Problem {
-    Problem::error(
-        "leader_id",
-        ProblemCode::NotALeader,
-        "Chỉ tổ trưởng (vai trò được xác nhận kỹ năng) mới được xác nhận hoặc sửa mức kỹ năng",
-        "Only a team leader (a role that verifies skills) may verify or correct a skill level",
-    )
-}
-
-fn unknown_skill(skill: &str) -> Problem {
-    Problem::error(
-        "skill",
-        ProblemCode::UnknownSkill,
-        format!("Kỹ năng \"{skill}\" không có trong danh mục"),
-        format!("Skill \"{skill}\" is not in the catalog"),
-    )
-}
-
-fn unknown_person() -> Refusal {
-    Refusal::one("person_id", ProblemCode::UnknownPerson, "Không tìm thấy người này", "Person not found")
-}
-
-/// Where a record about one person sits: that person's household.
-fn person_place(person: &StoredRecord) -> Placement {
-    Placement {
-        commune_key: person.place.commune_key.clone(),
-        village_id: person.place.village_id.clone(),
-        household_id: person.place.household_id.clone(),
-        ..Placement::default()
-    }
-}
-
-async fn check_new<T: Tx>(
-    tx: &mut T,
-    who: &Device,
-    targets: &TeamTargets,
-    op: &Op,
-    fields: &Map<String, Value>,
-    now: DateTime<Utc>,
-) -> Result<Accepted, Failure> {
-    let record_id = op.entity_id.clone();
-    let mut households = None;
-    let mut touch = None;
-    let place = match op.entity {
-        Entity::Village => {
-            let v: Village = decode(fields)?;
-            same_id(v.id, op)?;
-            let place = Placement { commune_key: Some(v.commune_key.clone()), village_id: Some(record_id.clone()), ..Placement::default() };
-            permit(who, targets, op.entity, op.kind, &place)?;
-            verdict(village_problems(&v))?;
-            place
-        }
-        Entity::Household => {
-            let h: Household = decode(fields)?;
-            same_id(h.id, op)?;
-            let Some(village) = tx.record(Entity::Village, &h.village_id.to_string()).await? else {
-                return Err(Refusal::one("village_id", ProblemCode::UnknownVillage, "Không tìm thấy thôn/bản", "Village not found").into());
-            };
-            let place = Placement {
-                commune_key: village.place.commune_key.clone(),
-                village_id: Some(village.id.clone()),
-                household_id: Some(record_id.clone()),
-                ..Placement::default()
-            };
-            permit(who, targets, op.entity, op.kind, &place)?;
-            verdict(household_field_problems(Some(&h.address), Some(h.phone.as_deref()), h.location))?;
-            place
-        }
-        Entity::Person => {
-            let p: Person = decode(fields)?;
-            same_id(p.id, op)?;
-            let Some(household) = tx.record(Entity::Household, &p.household_id.to_string()).await? else {
-                return Err(Refusal::one(
-                    "household_id",
-                    ProblemCode::UnknownHousehold,
-                    "Không tìm thấy hộ gia đình",
-                    "Household not found",
-                )
-                .into());
-            };
-            let place = person_place(&household);
-            permit(who, targets, op.entity, op.kind, &place)?;
-            let new = NewPerson {
-                full_name: p.full_name.clone(),
-                birth_year: p.birth_year,
-                sex: p.sex,
-                relation: p.relation,
-                phone: p.phone.clone(),
-                consent: Some(p.consent.clone()),
-            };
-            verdict(validate::person(&new, now).1)?;
-            place
-        }
-        Entity::Visit => {
-            let v: Visit = decode(fields)?;
-            same_id(v.id, op)?;
-            let (place, touched) = check_visit(tx, who, targets, &v, now).await?;
-            households = Some(touched);
-            place
-        }
-        Entity::SelfReport => {
-            let r: SelfReport = decode(fields)?;
-            same_id(r.id, op)?;
-            let person = tx.record(Entity::Person, &r.person_id.to_string()).await?;
-            let new = NewSelfReport { person_id: r.person_id, skills: r.skills.clone(), channel: r.channel, reported_at: r.reported_at };
-            let problems = validate::self_report(&new, person.is_some(), now).1;
-            let Some(person) = person else { return Err(Refusal::invalid(blocking(problems)).into()) };
-            let place = person_place(&person);
-            permit(who, targets, op.entity, op.kind, &place)?;
-            verdict(problems)?;
-            place
-        }
-        Entity::SkillVerification => {
-            let v: SkillVerification = decode(fields)?;
-            same_id(v.id, op)?;
-            let person = tx.record(Entity::Person, &v.person_id.to_string()).await?.ok_or_else(unknown_person)?;
-            let place = person_place(&person);
-            permit(who, targets, op.entity, op.kind, &place)?;
-            let mut ps = Problems::new();
-            if catalog::skill(&v.skill).is_none() {
-                ps.push(unknown_skill(&v.skill));
-            }
-            if !leader_can_verify(tx, place.commune_key.as_deref(), v.leader_id).await? {
-                ps.push(not_a_leader());
-            }
-            verdict(ps)?;
-            place
-        }
-        Entity::SkillCorrection => {
-            let c: SkillCorrection = decode(fields)?;
-            same_id(c.id, op)?;
-            let person = tx.record(Entity::Person, &c.person_id.to_string()).await?.ok_or_else(unknown_person)?;
-            let place = person_place(&person);
-            permit(who, targets, op.entity, op.kind, &place)?;
-            let mut ps = Problems::new();
-            keep(&mut ps, validate::correction_reason(&c.reason));
-            if catalog::skill(&c.skill).is_none() {
-                ps.push(unknown_skill(&c.skill));
-            }
-            if !leader_can_verify(tx, place.commune_key.as_deref(), c.leader_id).await? {
-                ps.push(not_a_leader());
-            }
-            verdict(ps)?;
-            place
-        }
-        Entity::Campaign => {
-            let c: Campaign = decode(fields)?;
-            same_id(c.id, op)?;
-            let place = Placement::default();
-            permit(who, targets, op.entity, op.kind, &place)?;
-            verdict(campaign_problems(&c))?;
-            place
-        }
-        Entity::Team => {
-            let t: Team = decode(fields)?;
-            same_id(t.id, op)?;
-            let place = Placement { commune_key: Some(t.commune_key.clone()), team_id: Some(record_id.clone()), ..Placement::default() };
-            permit(who, targets, op.entity, op.kind, &place)?;
-            verdict(team_problems(&t))?;
-            place
-        }
-        Entity::Assignment => {
-            let a: Assignment = decode(fields)?;
-            same_id(a.id, op)?;
-            let Some(team) = tx.record(Entity::Team, &a.team_id.to_string()).await? else {
-                return Err(Refusal::one("team_id", ProblemCode::UnknownTeam, "Không tìm thấy tổ", "Team not found").into());
-            };
-            let (target, target_place) = match a.target {
-                AssignmentTarget::Village(v) => {
-                    let r = tx.record(Entity::Village, &v.to_string()).await?;
-                    (Touch::Village(v.to_string()), r.map(|r| r.place))
-                }
-                AssignmentTarget::Household(h) => {
-                    let r = tx.record(Entity::Household, &h.to_string()).await?;
-                    (Touch::Household(h.to_string()), r.map(|r| r.place))
-                }
-            };
-            let Some(target_place) = target_place else {
-                return Err(Refusal::one(
-                    "target",
-                    ProblemCode::UnknownVillage,
-                    "Không tìm thấy thôn/bản hoặc hộ được giao",
-                    "The assigned village or household was not found",
-                )
-                .into());
-            };
-            // Both the team and what it is given must be in the official's area.
-            permit(who, targets, op.entity, op.kind, &target_place)?;
-            let place = Placement {
-                commune_key: team.place.commune_key.clone(),
-                team_id: Some(team.id.clone()),
-                village_id: match &target {
-                    Touch::Village(v) => Some(v.clone()),
-                    Touch::Household(_) => None,
-                },
-                household_id: match &target {
-                    Touch::Household(h) => Some(h.clone()),
-                    Touch::Village(_) => None,
-                },
-                supersedes: None,
-            };
-            permit(who, targets, op.entity, op.kind, &place)?;
-            touch = Some(target);
-            place
-        }
-        Entity::LocalTopic => {
-            let t: LocalTopic = decode(fields)?;
-            same_id(&t.code, op)?;
-            let place = Placement::default();
-            permit(who, targets, op.entity, op.kind, &place)?;
-            verdict(topic_problems(&t))?;
-            place
-        }
-        Entity::Conflict => return Err(Refusal::role().into()),
+    let fields = match serde_json::to_value(&state).map_err(Refusal::malformed)? {
+        Value::Object(m) => m,
+        _ => Map::new(),
     };
-    let existing = tx.lock_record(op.entity, &record_id).await?;
-    let place = match &existing {
-        // A create of a record the server already has keeps the record where it is.
-        Some(e) if e.place != place => {
-            permit(who, targets, op.entity, op.kind, &e.place)?;
-            e.place.clone()
-        }
-        _ => place,
-    };
-    Ok(Accepted { record_id, existing, place, households, touch })
-}
-
-/// A visit: build the core's context from the server's records, check the team's area,
-/// validate. Returns the visit's placement and the households it touches.
-async fn check_visit<T: Tx>(
-    tx: &mut T,
-    who: &Device,
-    targets: &TeamTargets,
-    v: &Visit,
-    now: DateTime<Utc>,
-) -> Result<(Placement, Vec<String>), Failure> {
-    let mut ctx = VisitContext::default();
-    // household -> its village, for every household the visit touches
-    let mut households: BTreeMap<String, Option<String>> = BTreeMap::new();
-    let mut place_village = None;
-    if let VisitPlace::Household { household_id } = &v.place {
-        if let Some(h) = tx.record(Entity::Household, &household_id.to_string()).await? {
-            ctx.household_exists = true;
-            place_village = h.place.village_id.clone();
-            households.insert(h.id.clone(), h.place.village_id.clone());
-        }
-    }
-    for a in &v.attendees {
-        let Some(p) = tx.record(Entity::Person, &a.person_id.to_string()).await? else { continue };
-        let Some(h) = p.place.household_id.clone() else { continue };
-        if let Ok(hid) = h.parse() {
-            ctx.person_households.insert(a.person_id, hid);
-        }
-        households.insert(h, p.place.village_id.clone());
-    }
-    let team = tx.record(Entity::Team, &v.team_id.to_string()).await?;
-    ctx.team_exists = team.is_some();
-    if let Some(c) = v.campaign_id {
-        ctx.campaign =
-            tx.record(Entity::Campaign, &c.to_string()).await?.and_then(|r| serde_json::from_value(Value::Object(r.state.fields)).ok());
-        ctx.campaign_named_but_missing = ctx.campaign.is_none();
-    }
-    if v.topics.iter().any(|t| catalog::topic(t.trim()).is_none()) {
-        ctx.local_topics = tx.local_topics().await?;
-    }
-    if let Some(old) = v.supersedes {
-        // Whether another correction of the same visit arrived first is not checked
-        // (`supersedes_already_superseded_by` stays empty): two phones may correct one
-        // visit offline, both corrections are facts, and refusing the later arrival
-        // would make the result depend on arrival order.
-        ctx.supersedes_exists = tx.record(Entity::Visit, &old.to_string()).await?.is_some();
-    }
-    let new = NewVisit {
-        place: v.place.clone(),
-        campaign_id: v.campaign_id,
-        team_id: v.team_id,
-        volunteer_id: v.volunteer_id,
-        occurred_at: v.occurred_at,
-        attendees: v.attendees.clone(),
-        topics: v.topics.clone(),
-        notes: v.notes.clone(),
-        location: v.location,
-        supersedes: v.supersedes,
-    };
-    let problems = blocking(validate::visit(&new, &ctx, now).1);
-    let Some(team) = team else { return Err(Refusal::invalid(problems).into()) };
-    let place = Placement {
-        commune_key: team.place.commune_key.clone(),
-        village_id: place_village,
-        household_id: match &v.place {
-            VisitPlace::Household { household_id } if ctx.household_exists => Some(household_id.to_string()),
-            _ => None,
-        },
-        team_id: Some(team.id.clone()),
-        supersedes: v.supersedes.map(|s| s.to_string()),
-    };
-    permit(who, targets, Entity::Visit, OpKind::Append, &place)?;
-    visit_permit(who, targets, v, &households)?;
-    if !problems.is_empty() {
-        return Err(Refusal::invalid(problems).into());
-    }
-    Ok((place, households.into_keys().collect()))
-}
-
-/// An update: only editable fields, each passing the rule it passes on the device.
-fn check_update(op: &Op, fields: &Map<String, Value>, existing: &StoredRecord, now: DateTime<Utc>) -> Result<(), Failure> {
-    let editable: &[&str] = match op.entity {
-        Entity::Household => &["address", "phone", "location", "indicators"],
-        Entity::Person => &["full_name", "birth_year", "sex", "relation", "phone"],
-        Entity::Village => &["name"],
-        Entity::Team => &["name", "members"],
-        Entity::Campaign => &["name", "starts_on", "ends_on", "launch_at", "targets", "deadlines", "team_label"],
-        Entity::Assignment => &["volunteer_id"],
-        Entity::LocalTopic => &["name_vi", "name_en"],
-        Entity::Conflict => {
-            if let Some(k) = fields.keys().find(|k| CONFLICT_FIXED.contains(&k.as_str())) {
-                return Err(Refusal::malformed(format!("field \"{k}\" of a conflict cannot be changed")).into());
-            }
-            if fields.get("resolved").is_some_and(|r| !r.is_boolean()) {
-                return Err(Refusal::malformed("\"resolved\" must be true or false").into());
-            }
-            return Ok(());
-        }
-        Entity::Visit | Entity::SelfReport | Entity::SkillVerification | Entity::SkillCorrection => &[],
-    };
-    if let Some(k) = fields.keys().find(|k| !editable.contains(&k.as_str())) {
-        return Err(Refusal::malformed(format!("field \"{k}\" cannot be changed")).into());
-    }
-    match op.entity {
-        Entity::Household => {
-            let p: HouseholdPatch = decode(fields)?;
-            let phone = p.phone.as_ref().map(|p| p.as_deref());
-            verdict(household_field_problems(p.address.as_deref(), phone, p.location.flatten()))?;
-        }
-        Entity::Person => {
-            let p: PersonPatch = decode(fields)?;
-            let mut ps = Problems::new();
-            if let Some(n) = &p.full_name {
-                keep(&mut ps, text::name("full_name", n));
-            }
-            if let Some(Some(y)) = p.birth_year {
-                keep(&mut ps, validate::birth_year("birth_year", y, now));
-            }
-            if let Some(phone) = &p.phone {
-                validate::optional_phone(&mut ps, "phone", phone.as_deref());
-            }
-            verdict(ps)?;
-        }
-        _ => {
-            // Validate the record as it would be after the merge.
-            let (merged, _) = merge::apply_op(Some(existing.state.clone()), op).map_err(Refusal::malformed)?;
-            let ps = match op.entity {
-                Entity::Village => village_problems(&decode(&merged.fields)?),
-                Entity::Team => team_problems(&decode(&merged.fields)?),
-                Entity::Campaign => campaign_problems(&decode(&merged.fields)?),
-                Entity::Assignment => {
-                    let _: Assignment = decode(&merged.fields)?;
-                    Problems::new()
-                }
-                Entity::LocalTopic => topic_problems(&decode(&merged.fields)?),
-                _ => Problems::new(),
-            };
-            verdict(ps)?;
-        }
-    }
-    Ok(())
+    let versions = fields.keys().map(|k| (k.clone(), op.hlc)).collect();
+    Ok(StoredRecord {
+        entity: Entity::Conflict,
+        id: conflict_id(op.op_id, &c.field),
+        state: RecordState { fields, versions, deleted: None },
+        place: Placement { team_id: None, touches: vec![], ..place.clone() },
+    })
 }

@@ -11,9 +11,9 @@ use sha2::{Digest, Sha256};
 use tungnha_core::hlc::Hlc;
 use tungnha_core::store::outbox::{Op, OpKind};
 
-use crate::storage::entity_text;
+use super::ports::entity_text;
 
-pub(crate) fn content_hash(op: &Op) -> String {
+pub fn content_hash(op: &Op) -> String {
     let mut h = Sha256::new();
     let mut part = |bytes: &[u8]| {
         h.update((bytes.len() as u64).to_be_bytes());

@@ -1,13 +1,18 @@
-//! The sync engine, written once against the storage's [`Tx`](crate::storage::Tx)
-//! interface and run by both backends inside their own transactions:
+//! The sync engine, written once against the transaction port ([`ports::Tx`]) that both
+//! storage backends implement:
 //!
-//! - [`push::push`] applies a request's ops exactly as `docs/sync-protocol.md` §2 says:
-//!   op log idempotency, per-device seq order, scope, validation, merge, conflicts;
-//! - [`pull::pull`] pages through the caller's scope in change-sequence order.
+//! - [`push::run`] applies a request's ops exactly as `docs/sync-protocol.md` §2 says —
+//!   op log idempotency, per-device seq order, clocks, scope, canonical records
+//!   ([`check`]), merge, conflicts — then numbers the changes and commits;
+//! - [`pull::pull`] pages through the caller's scope ([`scope`]) in change order.
+//!
+//! The engine owns its ports ([`ports`]); storage implements them and never calls back.
 
 pub(crate) mod check;
-pub(crate) mod hash;
-pub(crate) mod pull;
-pub(crate) mod push;
+pub mod hash;
+pub mod ports;
+pub mod pull;
+pub mod push;
 pub(crate) mod reject;
 pub mod scope;
+pub mod state;

@@ -1,22 +1,19 @@
-//! Push: apply a request's operations (docs/sync-protocol.md §2), inside the caller's
-//! transaction. The backend commits durably before the answer leaves the server.
+//! Push: apply a request's operations (docs/sync-protocol.md §2) in one transaction,
+//! number the changes and commit — written once for both backends ([`run`]). The
+//! backend commits durably before the answer leaves the server.
 
-use super::check::{self, Failure};
+use super::check::{self, Ctx, Failure};
 use super::hash::content_hash;
+use super::ports::{Device, OpLogEntry, PushOutcome, RecordKey, TestHooks, Tx};
 use super::reject::Refusal;
+use super::scope::DeviceScope;
 use crate::error::StoreError;
-use crate::storage::{Device, OpLogEntry, Placement, PushOutcome, RecordKey, StoredRecord, TeamTargets, Tx};
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use tungnha_core::ids::OpId;
-use tungnha_core::store::outbox::{Entity, Op};
-use tungnha_core::sync::merge::{self, FieldConflict, MergeError, RecordState};
-use tungnha_core::sync::Role;
+use tungnha_core::hlc::Hlc;
+use tungnha_core::store::outbox::Op;
+use tungnha_core::validate::FUTURE_TOLERANCE;
 
-/// Apply `ops` for `device`, in seq order. Returns acks, rejections and deferrals, and
-/// the records written (whose change sequence the backend assigns before commit).
 /// Records a request changed, in the order its ops touched them. Change numbers follow
 /// this order, so pulled pages keep creation order (and compress better: measured
 /// 36.6 → 25.5 B/record against a random order).
@@ -27,34 +24,83 @@ struct Touched {
 }
 
 impl Touched {
-    fn insert(&mut self, key: RecordKey) {
-        if self.seen.insert(key.clone()) {
-            self.order.push(key);
-        }
-    }
-
     fn extend(&mut self, keys: impl IntoIterator<Item = RecordKey>) {
         for k in keys {
-            self.insert(k);
+            if self.seen.insert(k.clone()) {
+                self.order.push(k);
+            }
         }
     }
 }
 
-pub(crate) async fn push<T: Tx>(tx: &mut T, device: &Device, mut ops: Vec<Op>, now: DateTime<Utc>) -> Result<PushOutcome, StoreError> {
+/// Apply `ops` for `device`, number what they changed, commit.
+pub async fn run<T: Tx>(
+    mut tx: T,
+    device: &Device,
+    ops: Vec<Op>,
+    now: DateTime<Utc>,
+    hooks: &TestHooks,
+) -> Result<PushOutcome, StoreError> {
+    let (outcome, touched) = push(&mut tx, device, ops, now).await?;
+    if let Some(delay) = hooks.delay_for(device.device_id) {
+        tx.hold(delay).await;
+    }
+    tx.number_changes(&touched).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// An op's clock as the server takes it. Its device part must be the op's device. A
+/// clock ahead of the server's by more than [`FUTURE_TOLERANCE`] is re-stamped with the
+/// server's time (its counter is the op's seq, so re-stamped ops of one device stay
+/// distinct): a phone cannot push a record's version into the future, where it would
+/// win every later edit and drag every phone's clock after it. The content hash is
+/// taken before, so a resend is still recognised.
+fn admit_clock(op: &Op, now: DateTime<Utc>) -> Result<Option<Op>, Refusal> {
+    if op.hlc.device != op.device_id {
+        return Err(Refusal::malformed("the operation's clock belongs to another device"));
+    }
+    let limit = (now + FUTURE_TOLERANCE).timestamp_millis();
+    let server = Hlc { millis: now.timestamp_millis(), counter: (op.seq as u64 & u64::from(u32::MAX)) as u32, device: op.device_id };
+    let hlc_ahead = op.hlc.millis > limit;
+    let base_ahead = op.base_version.is_some_and(|b| b.millis > limit);
+    if !hlc_ahead && !base_ahead {
+        return Ok(None);
+    }
+    let mut admitted = op.clone();
+    if hlc_ahead {
+        admitted.hlc = server;
+    }
+    if base_ahead {
+        admitted.base_version = Some(Hlc { millis: now.timestamp_millis(), counter: 0, device: op.device_id });
+    }
+    Ok(Some(admitted))
+}
+
+async fn push<T: Tx>(
+    tx: &mut T,
+    device: &Device,
+    mut ops: Vec<Op>,
+    now: DateTime<Utc>,
+) -> Result<(PushOutcome, Vec<RecordKey>), StoreError> {
     ops.sort_by_key(|o| o.seq);
     let mut out = PushOutcome::default();
-    let first = tx.lock_device(device.device_id).await?;
+    // Locked for the transaction; revocation (or a new enrolment) since the request was
+    // authenticated stops it here.
+    let row = tx.device_row(device.device_id).await?.ok_or(StoreError::DeviceRevoked)?;
+    if row.revoked || row.enrolled_at_ms != device.enrolled_at_ms {
+        return Err(StoreError::DeviceRevoked);
+    }
+    let first = row.last_seq;
     let mut last = first;
-    let targets = match (device.role, device.team_id) {
-        (Role::Volunteer | Role::TeamLeader, Some(team)) => tx.team_targets(&team.to_string()).await?,
-        _ => TeamTargets::default(),
-    };
+    let scope = DeviceScope::of(tx, device).await?;
+    let mut ctx = Ctx::new(device, &scope, now);
     let mut touched = Touched::default();
     for op in ops {
         let hash = content_hash(&op);
         // 1. Seen before: the same answer again; never applied twice.
         if let Some(seen) = tx.op_log_get(op.op_id).await? {
-            if seen.content_hash != hash {
+            if seen.content_hash != hash || seen.device_id != device.device_id {
                 out.rejected.push(Refusal::id_reused().into_rejection(&op));
             } else if let Some(rejection) = seen.rejection {
                 out.rejected.push(rejection);
@@ -79,9 +125,19 @@ pub(crate) async fn push<T: Tx>(tx: &mut T, device: &Device, mut ops: Vec<Op>, n
             out.rejected.push(Refusal::seq_reused().into_rejection(&op));
             continue;
         }
-        // 3. and 4. Scope, validation, merge. A refused op still uses up its seq.
-        let rejection = match apply_one(tx, device, &targets, &op, now, &mut touched).await {
-            Ok(()) => None,
+        // 3. and 4. Clock, scope, validation, merge. A refused op still uses up its seq.
+        let result = match admit_clock(&op, now) {
+            Err(r) => Err(Failure::Refused(r)),
+            Ok(restamped) => {
+                out.restamped += usize::from(restamped.is_some());
+                check::apply(tx, &mut ctx, restamped.as_ref().unwrap_or(&op)).await
+            }
+        };
+        let rejection = match result {
+            Ok(keys) => {
+                touched.extend(keys);
+                None
+            }
             Err(Failure::Refused(r)) => Some(r.into_rejection(&op)),
             Err(Failure::Store(e)) => return Err(e),
         };
@@ -107,65 +163,5 @@ pub(crate) async fn push<T: Tx>(tx: &mut T, device: &Device, mut ops: Vec<Op>, n
     if last != first {
         tx.set_last_seq(device.device_id, last).await?;
     }
-    out.touched = touched.order;
-    Ok(out)
-}
-
-async fn apply_one<T: Tx>(
-    tx: &mut T,
-    device: &Device,
-    targets: &TeamTargets,
-    op: &Op,
-    now: DateTime<Utc>,
-    touched: &mut Touched,
-) -> Result<(), Failure> {
-    let accepted = check::check(tx, device, targets, op, now).await?;
-    if merge::is_fact(op.entity) && accepted.existing.is_some() {
-        // A fact is made once; a repeat append changes nothing.
-        return Ok(());
-    }
-    let new = accepted.existing.is_none();
-    let (state, conflicts) = merge::apply_op(accepted.existing.map(|r| r.state), op).map_err(|e| match e {
-        MergeError::UnknownRecord => Refusal::unknown_record(),
-        other => Refusal::malformed(other),
-    })?;
-    let record = StoredRecord { entity: op.entity, id: accepted.record_id, state, place: accepted.place };
-    tx.put_record(&record, accepted.households.as_deref(), new).await?;
-    for c in &conflicts {
-        let conflict = conflict_record(op, c, &record.place)?;
-        tx.put_record(&conflict, None, true).await?;
-        touched.insert((Entity::Conflict, conflict.id));
-    }
-    touched.insert((record.entity, record.id));
-    if let Some(t) = &accepted.touch {
-        touched.extend(tx.touch(t).await?);
-    }
-    Ok(())
-}
-
-/// The id of the conflict an op caused on a field: the same op and field give the same id.
-pub(crate) fn conflict_id(op: OpId, field: &str) -> String {
-    let digest = Sha256::digest(format!("conflict/{op}/{field}").as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
-}
-
-/// A concurrent identity change becomes a record for a team leader, placed with the
-/// person's household.
-fn conflict_record(op: &Op, c: &FieldConflict, place: &Placement) -> Result<StoredRecord, StoreError> {
-    let mut fields = match serde_json::to_value(c)? {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    fields.insert("resolved".into(), Value::Bool(false));
-    fields.insert("op_id".into(), Value::String(op.op_id.to_string()));
-    fields.insert("household_id".into(), place.household_id.clone().map_or(Value::Null, Value::String));
-    let versions = fields.keys().map(|k| (k.clone(), op.hlc)).collect();
-    Ok(StoredRecord {
-        entity: Entity::Conflict,
-        id: conflict_id(op.op_id, &c.field),
-        state: RecordState { fields, versions, deleted: None },
-        place: Placement { team_id: None, supersedes: None, ..place.clone() },
-    })
+    Ok((out, touched.order))
 }

@@ -44,6 +44,48 @@ impl Refusal {
         )
     }
 
+    /// A member removed from the team: the phone's scope is gone until it is given one.
+    pub fn not_in_team() -> Self {
+        Self::out_of_scope(
+            "Bạn không còn là thành viên của tổ này; hãy liên hệ tổ trưởng hoặc cán bộ xã",
+            "You are no longer a member of this team; contact your team leader or the commune",
+        )
+    }
+
+    /// A different record under an id the server already has.
+    pub fn id_taken() -> Self {
+        Self::new(
+            RejectCode::OpIdReused,
+            "Mã bản ghi này đã được dùng cho một bản ghi khác",
+            "This record id is already used by a different record",
+        )
+    }
+
+    /// A field that is fixed once the record is made.
+    pub fn not_editable(field: &str) -> Self {
+        Self::one(
+            field,
+            ProblemCode::NotEditable,
+            &format!("Không thể sửa trường \"{field}\" sau khi đã tạo"),
+            &format!("Field \"{field}\" cannot be changed once the record is made"),
+        )
+    }
+
+    /// The record names another person as its author than the one this device acts as.
+    pub fn wrong_author(field: &str) -> Self {
+        Self {
+            code: RejectCode::OutOfScope,
+            vi: "Bản ghi phải do chính người dùng máy này thực hiện".into(),
+            en: "The record must be made by the person this device acts for".into(),
+            problems: vec![Problem::error(
+                field,
+                ProblemCode::WrongAuthor,
+                "Người thực hiện không phải người dùng máy này",
+                "The author is not the person this device acts for",
+            )],
+        }
+    }
+
     pub fn unknown_record() -> Self {
         Self::new(
             RejectCode::UnknownRecord,

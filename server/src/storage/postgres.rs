@@ -1,100 +1,34 @@
-//! PostgreSQL: for a province-scale server. Same engine as SQLite; what differs is
-//! concurrency. Several syncs run at once, so:
+//! PostgreSQL: for a province-scale server. Same engine and SQL as SQLite; what differs
+//! is concurrency. Several syncs run at once, so:
 //!
 //! - a device's row is locked (`FOR UPDATE`) for the transaction: its ops apply in
-//!   order even if the app sends two requests at once;
+//!   order even if the app sends two requests at once, and a revocation waits for (or
+//!   stops) the push in flight;
 //! - a record is read for change with `FOR UPDATE`, so two merges into one record
 //!   serialise; two creations of one key meet on its primary key, and the later one is
 //!   answered 503 and retried by the phone (then it merges);
-//! - `change_seq` is **not** taken when a row is written: a sequence value taken early
-//!   could commit after a larger one, and a reader that saw the larger would skip it.
-//!   Instead, at the end of the transaction, under `pg_advisory_xact_lock(CHANGE_LOCK)`,
-//!   every written row gets its number and the transaction commits while still holding
-//!   the lock. Numbering and commit are serialised, so when a reader sees seq N
-//!   committed, every seq below N is committed too (docs/sync-protocol.md §2).
+//! - change numbers are **not** taken when a row is written: a number taken early could
+//!   commit after a larger one, and a reader that saw the larger would skip it. Instead,
+//!   at the end of the transaction, under `pg_advisory_xact_lock(CHANGE_LOCK)`, the
+//!   counter is bumped, every written row gets its number, and the transaction commits
+//!   while still holding the lock. Numbering and commit are serialised, so when a reader
+//!   sees number N committed, every number below N is committed too
+//!   (docs/sync-protocol.md §2).
 
+use super::sql::{self, for_update, pg, SCHEMA, SCHEMA_VERSION};
 use super::*;
-use crate::engine;
+use crate::engine::ports::{entity_text, parse_entity, DeviceRow, OpLogEntry, Partition, Placement, PulledState, RecordKey, ScanRow, Tx};
+use crate::engine::{pull, push, state};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::collections::HashSet;
+use std::time::Duration;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
-
-/// Schema version of the server database (table `schema_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+use tungnha_core::ids::OpId;
 
 /// Advisory lock classes (first key of the two-key form).
 const MIGRATION_LOCK: i32 = 7000;
 const CHANGE_LOCK: i32 = 7001;
-
-const MIGRATIONS: [&str; 1] = [r#"
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE devices (
-    device_id TEXT PRIMARY KEY,
-    token_sha256 TEXT NOT NULL UNIQUE,
-    role TEXT NOT NULL,
-    member_id TEXT,
-    team_id TEXT,
-    household_id TEXT,
-    commune_key TEXT,
-    name TEXT NOT NULL,
-    holder_name TEXT,
-    enrolled_at_ms BIGINT NOT NULL,
-    revoked_at_ms BIGINT,
-    last_seq BIGINT NOT NULL DEFAULT 0
-);
-CREATE TABLE enrolment_codes (
-    code TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    member_id TEXT,
-    team_id TEXT,
-    household_id TEXT,
-    commune_key TEXT,
-    holder_name TEXT,
-    issued_by TEXT NOT NULL,
-    issued_at_ms BIGINT NOT NULL,
-    expires_at_ms BIGINT NOT NULL,
-    used_by TEXT,
-    used_at_ms BIGINT
-);
-CREATE TABLE op_log (
-    op_id TEXT PRIMARY KEY,
-    device_id TEXT NOT NULL,
-    seq BIGINT NOT NULL,
-    content_hash TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected')),
-    rejection TEXT,
-    logged_at_ms BIGINT NOT NULL
-);
-CREATE INDEX op_log_device_seq ON op_log (device_id, seq);
-CREATE SEQUENCE records_change_seq;
-CREATE TABLE records (
-    entity TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    deleted BOOLEAN NOT NULL DEFAULT FALSE,
-    version TEXT,
-    commune_key TEXT,
-    village_id TEXT,
-    household_id TEXT,
-    team_id TEXT,
-    supersedes TEXT,
-    change_seq BIGINT,
-    PRIMARY KEY (entity, entity_id)
-);
-CREATE UNIQUE INDEX records_change_seq_idx ON records (change_seq);
-CREATE INDEX records_household ON records (household_id) WHERE household_id IS NOT NULL;
-CREATE INDEX records_village ON records (village_id) WHERE village_id IS NOT NULL;
-CREATE INDEX records_team ON records (team_id, entity) WHERE team_id IS NOT NULL;
-CREATE INDEX records_commune ON records (commune_key, entity);
-CREATE INDEX records_supersedes ON records (supersedes) WHERE supersedes IS NOT NULL;
-CREATE TABLE record_households (
-    entity TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    household_id TEXT NOT NULL,
-    PRIMARY KEY (entity, entity_id, household_id)
-);
-CREATE INDEX record_households_household ON record_households (household_id);
-"#];
 
 /// The PostgreSQL backend. Cheap to clone.
 #[derive(Clone)]
@@ -125,6 +59,24 @@ impl PgStorage {
         let server_id = migrate(&pool).await?;
         Ok(Self { pool, server_id: server_id.into(), hooks })
     }
+
+    async fn page(&self, device: Option<Device>, cursor: Cursor, max_bytes: usize) -> Result<PullPage, StoreError> {
+        let mut client = self.pool.get().await?;
+        let page = {
+            // One snapshot for the whole page, so the page and its cursor agree.
+            let tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
+            let mut t = PgTx { tx };
+            let page = pull::pull(&mut t, &self.server_id, device.as_ref(), &cursor, max_bytes).await?;
+            t.commit().await?;
+            page
+        };
+        if let Some((hash, def)) = &page.remember {
+            let mut t = PgTx { tx: client.transaction().await? };
+            t.put_scope_def(hash, def).await?;
+            t.commit().await?;
+        }
+        Ok(page)
+    }
 }
 
 async fn migrate(pool: &Pool) -> Result<String, StoreError> {
@@ -136,13 +88,14 @@ async fn migrate(pool: &Pool) -> Result<String, StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.batch_execute(sql).await?;
-        if i == 0 {
-            tx.execute("INSERT INTO meta (key, value) VALUES ('server_id', $1)", &[&crate::auth::random_hex(8)]).await?;
-        }
-    }
     if found < SCHEMA_VERSION {
+        match found {
+            0 => {
+                tx.batch_execute(SCHEMA).await?;
+                tx.execute("INSERT INTO meta (key, value) VALUES ('server_id', $1)", &[&crate::credentials::random_hex(8)]).await?;
+            }
+            _ => super::migrate::postgres_from_v1(&tx).await?,
+        }
         tx.execute("DELETE FROM schema_version", &[]).await?;
         tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&SCHEMA_VERSION]).await?;
     }
@@ -152,19 +105,18 @@ async fn migrate(pool: &Pool) -> Result<String, StoreError> {
 }
 
 fn device_from_row(r: &Row) -> Result<Device, StoreError> {
-    let role: String = r.try_get(1)?;
-    Ok(Device {
-        device_id: parse_id(r.try_get(0)?, "device id")?.ok_or_else(|| StoreError::Data("device without id".into()))?,
-        role: parse_role(&role).ok_or_else(|| StoreError::Data(format!("device with unknown role {role:?}")))?,
-        member_id: parse_id(r.try_get(2)?, "member id")?,
-        team_id: parse_id(r.try_get(3)?, "team id")?,
-        household_id: parse_id(r.try_get(4)?, "household id")?,
-        commune_key: r.try_get(5)?,
-        name: r.try_get(6)?,
-        holder_name: r.try_get(7)?,
-        enrolled_at_ms: r.try_get(8)?,
-        revoked: r.try_get::<_, Option<i64>>(9)?.is_some(),
-    })
+    device_from_parts(
+        r.try_get(0)?,
+        r.try_get(1)?,
+        r.try_get(2)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        r.try_get(5)?,
+        r.try_get(6)?,
+        r.try_get(7)?,
+        r.try_get(8)?,
+        r.try_get(9)?,
+    )
 }
 
 impl Storage for PgStorage {
@@ -189,10 +141,9 @@ impl Storage for PgStorage {
             let g = &code.grant;
             let n = client
                 .execute(
-                    "INSERT INTO enrolment_codes (code, role, member_id, team_id, household_id, commune_key, holder_name, issued_by, issued_at_ms, expires_at_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (code) DO NOTHING",
+                    &pg(sql::INSERT_CODE),
                     &[
-                        &code.code,
+                        &code.code_sha256,
                         &role_text(g.role),
                         &g.member_id.map(|x| x.to_string()),
                         &g.team_id.map(|x| x.to_string()),
@@ -213,52 +164,52 @@ impl Storage for PgStorage {
         Box::pin(async move {
             let mut client = self.pool.get().await?;
             let tx = client.transaction().await?;
-            let device_id = e.device_id.to_string();
-            let grant = tx
-                .query_opt(
-                    "UPDATE enrolment_codes SET used_by = $2, used_at_ms = $3 WHERE code = $1 AND used_by IS NULL AND expires_at_ms > $3
-                     RETURNING role, member_id, team_id, household_id, commune_key, holder_name",
-                    &[&code, &device_id, &millis(e.at)],
-                )
-                .await?;
-            let Some(g) = grant else { return Ok(None) };
-            let row = tx
-                .query_one(
-                    "INSERT INTO devices (device_id, token_sha256, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                     ON CONFLICT (device_id) DO UPDATE SET token_sha256 = excluded.token_sha256, role = excluded.role, member_id = excluded.member_id,
-                        team_id = excluded.team_id, household_id = excluded.household_id, commune_key = excluded.commune_key, name = excluded.name,
-                        holder_name = excluded.holder_name, enrolled_at_ms = excluded.enrolled_at_ms, revoked_at_ms = NULL
-                     RETURNING device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms, revoked_at_ms",
-                    &[
-                        &device_id,
-                        &e.token_sha256,
-                        &g.try_get::<_, String>(0)?,
-                        &g.try_get::<_, Option<String>>(1)?,
-                        &g.try_get::<_, Option<String>>(2)?,
-                        &g.try_get::<_, Option<String>>(3)?,
-                        &g.try_get::<_, Option<String>>(4)?,
-                        &e.device_name,
-                        &g.try_get::<_, Option<String>>(5)?,
-                        &millis(e.at),
-                    ],
-                )
-                .await?;
-            let device = device_from_row(&row)?;
+            let requested = e.device_id.to_string();
+            let Some(g) = tx.query_opt(&pg(sql::USE_CODE), &[&code, &requested, &millis(e.at)]).await? else { return Ok(None) };
+            let current: Option<String> = tx.query_opt(&for_update(sql::DEVICE_TOKEN), &[&requested]).await?.map(|r| r.get(0));
+            let id = enrolled_id(e.device_id, current.as_deref(), e.proof_sha256.as_deref()).to_string();
+            if id != requested {
+                tx.execute(&pg(sql::SET_CODE_USER), &[&code, &id]).await?;
+            }
+            let role: String = g.try_get(0)?;
+            let [member_id, team_id, household_id, commune_key, holder_name]: [Option<String>; 5] =
+                [g.try_get(1)?, g.try_get(2)?, g.try_get(3)?, g.try_get(4)?, g.try_get(5)?];
+            tx.execute(
+                &pg(sql::UPSERT_DEVICE),
+                &[
+                    &id,
+                    &e.token_sha256,
+                    &role,
+                    &member_id,
+                    &team_id,
+                    &household_id,
+                    &commune_key,
+                    &e.device_name,
+                    &holder_name,
+                    &millis(e.at),
+                ],
+            )
+            .await?;
             tx.commit().await?;
-            Ok(Some(device))
+            Ok(Some(device_from_parts(
+                id,
+                role,
+                member_id,
+                team_id,
+                household_id,
+                commune_key,
+                e.device_name,
+                holder_name,
+                millis(e.at),
+                None,
+            )?))
         })
     }
 
     fn device_by_token(&self, token_sha256: String) -> BoxFuture<'_, Result<Option<Device>, StoreError>> {
         Box::pin(async move {
             let client = self.pool.get().await?;
-            let st = client
-                .prepare_cached(
-                    "SELECT device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms, revoked_at_ms
-                     FROM devices WHERE token_sha256 = $1",
-                )
-                .await?;
+            let st = client.prepare_cached(&pg(sql::DEVICE_BY_TOKEN)).await?;
             client.query_opt(&st, &[&token_sha256]).await?.map(|r| device_from_row(&r)).transpose()
         })
     }
@@ -267,19 +218,17 @@ impl Storage for PgStorage {
         Box::pin(async move {
             let client = self.pool.get().await?;
             let id = device.to_string();
-            client
-                .execute("UPDATE devices SET revoked_at_ms = $2 WHERE device_id = $1 AND revoked_at_ms IS NULL", &[&id, &millis(at)])
-                .await?;
-            Ok(client.query_one("SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = $1)", &[&id]).await?.try_get(0)?)
+            client.execute(&pg(sql::REVOKE), &[&id, &millis(at)]).await?;
+            Ok(client.query_one(&pg(sql::DEVICE_EXISTS), &[&id]).await?.try_get::<_, i64>(0)? > 0)
         })
     }
 
     fn record(&self, entity: Entity, id: String) -> BoxFuture<'_, Result<Option<StoredRecord>, StoreError>> {
         Box::pin(async move {
             let mut client = self.pool.get().await?;
-            let tx = client.transaction().await?;
-            let r = PgTx { tx: &tx }.record(entity, &id).await?;
-            tx.commit().await?;
+            let mut t = PgTx { tx: client.transaction().await? };
+            let r = t.record(entity, &id).await?;
+            t.commit().await?;
             Ok(r)
         })
     }
@@ -287,9 +236,9 @@ impl Storage for PgStorage {
     fn team_targets(&self, team: String) -> BoxFuture<'_, Result<TeamTargets, StoreError>> {
         Box::pin(async move {
             let mut client = self.pool.get().await?;
-            let tx = client.transaction().await?;
-            let r = PgTx { tx: &tx }.team_targets(&team).await?;
-            tx.commit().await?;
+            let mut t = PgTx { tx: client.transaction().await? };
+            let r = t.team_targets(&team).await?;
+            t.commit().await?;
             Ok(r)
         })
     }
@@ -298,74 +247,61 @@ impl Storage for PgStorage {
         Box::pin(async move {
             let mut client = self.pool.get().await?;
             let tx = client.transaction().await?;
-            let mut t = PgTx { tx: &tx };
-            let outcome = engine::push::push(&mut t, &device, ops, now).await?;
-            if let Some(delay) = self.hooks.delay_for(device.device_id) {
-                tokio::time::sleep(delay).await;
-            }
-            t.assign_change_seqs(&outcome.touched).await?;
-            tx.commit().await?;
-            Ok(outcome)
+            push::run(PgTx { tx }, &device, ops, now, &self.hooks).await
         })
     }
 
-    fn pull(&self, device: Device, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
-        Box::pin(self.page(Some(device), after, max_bytes))
+    fn pull(&self, device: Device, cursor: Cursor, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
+        Box::pin(self.page(Some(device), cursor, max_bytes))
     }
 
-    fn changes(&self, after: i64, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
-        Box::pin(self.page(None, after, max_bytes))
+    fn changes(&self, cursor: Cursor, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
+        Box::pin(self.page(None, cursor, max_bytes))
     }
 
     fn devices(&self) -> BoxFuture<'_, Result<Vec<Device>, StoreError>> {
         Box::pin(async move {
             let client = self.pool.get().await?;
-            let rows = client
-                .query(
-                    "SELECT device_id, role, member_id, team_id, household_id, commune_key, name, holder_name, enrolled_at_ms, revoked_at_ms
-                     FROM devices ORDER BY enrolled_at_ms, device_id",
-                    &[],
-                )
-                .await?;
+            let rows = client.query(&pg(sql::DEVICES), &[]).await?;
             rows.iter().map(device_from_row).collect()
         })
     }
 }
 
-impl PgStorage {
-    async fn page(&self, device: Option<Device>, after: i64, max_bytes: usize) -> Result<PullPage, StoreError> {
-        let mut client = self.pool.get().await?;
-        // One snapshot for the whole page, so the page and its `upto` agree.
-        let tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
-        let page = engine::pull::pull(&mut PgTx { tx: &tx }, device.as_ref(), after, max_bytes).await?;
-        tx.commit().await?;
-        Ok(page)
-    }
-}
-
 /// The engine's view of one PostgreSQL transaction.
-struct PgTx<'t, 'c> {
-    tx: &'t deadpool_postgres::Transaction<'c>,
+pub(crate) struct PgTx<'c> {
+    pub tx: deadpool_postgres::Transaction<'c>,
 }
 
-const RECORD_COLUMNS: &str = "entity, entity_id, state, commune_key, village_id, household_id, team_id, supersedes";
+fn placement_at(r: &Row, at: usize) -> Result<(Placement, bool), StoreError> {
+    let touches: String = r.try_get(at + 5)?;
+    Ok((
+        Placement {
+            unit: r.try_get(at)?,
+            province: r.try_get(at + 1)?,
+            village_id: r.try_get(at + 2)?,
+            household_id: r.try_get(at + 3)?,
+            team_id: r.try_get(at + 4)?,
+            touches: touches.split_whitespace().map(str::to_owned).collect(),
+        },
+        r.try_get::<_, i32>(at + 6)? != 0,
+    ))
+}
 
 fn record_from_row(r: &Row) -> Result<StoredRecord, StoreError> {
+    let (place, _) = placement_at(r, 2)?;
+    let fields: String = r.try_get(9)?;
+    let versions: Option<String> = r.try_get(10)?;
+    let version: Option<String> = r.try_get(11)?;
     Ok(StoredRecord {
         entity: parse_entity(r.try_get(0)?)?,
         id: r.try_get(1)?,
-        state: parse_state(r.try_get(2)?)?,
-        place: Placement {
-            commune_key: r.try_get(3)?,
-            village_id: r.try_get(4)?,
-            household_id: r.try_get(5)?,
-            team_id: r.try_get(6)?,
-            supersedes: r.try_get(7)?,
-        },
+        state: state::decode(&fields, versions.as_deref(), version.as_deref())?,
+        place,
     })
 }
 
-impl PgTx<'_, '_> {
+impl PgTx<'_> {
     async fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
         let st = self.tx.prepare_cached(sql).await?;
         Ok(self.tx.query(&st, params).await?)
@@ -382,27 +318,40 @@ impl PgTx<'_, '_> {
     }
 }
 
-impl Tx for PgTx<'_, '_> {
-    async fn lock_device(&mut self, device: DeviceId) -> Result<i64, StoreError> {
-        self.query_opt("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE", &[&device.to_string()])
+fn scan_rows(rows: Vec<Row>) -> Result<Vec<ScanRow>, StoreError> {
+    rows.iter()
+        .map(|r| {
+            Ok(ScanRow {
+                entity: parse_entity(r.try_get(0)?)?,
+                id: r.try_get(1)?,
+                change_seq: r.try_get(2)?,
+                scope: r.try_get(3)?,
+                village_id: r.try_get(4)?,
+                household_id: r.try_get(5)?,
+                team_id: r.try_get(6)?,
+                touches: r.try_get(7)?,
+            })
+        })
+        .collect()
+}
+
+impl Tx for PgTx<'_> {
+    async fn device_row(&mut self, device: DeviceId) -> Result<Option<DeviceRow>, StoreError> {
+        self.query_opt(&for_update(sql::DEVICE_ROW), &[&device.to_string()])
             .await?
-            .map(|r| r.try_get(0))
-            .transpose()?
-            .ok_or_else(|| StoreError::Data(format!("device {device} is not enrolled")))
+            .map(|r| {
+                Ok(DeviceRow { last_seq: r.try_get(0)?, enrolled_at_ms: r.try_get(1)?, revoked: r.try_get::<_, Option<i64>>(2)?.is_some() })
+            })
+            .transpose()
     }
 
     async fn set_last_seq(&mut self, device: DeviceId, seq: i64) -> Result<(), StoreError> {
-        self.execute("UPDATE devices SET last_seq = $2 WHERE device_id = $1", &[&device.to_string(), &seq]).await?;
+        self.execute(&pg(sql::SET_LAST_SEQ), &[&device.to_string(), &seq]).await?;
         Ok(())
     }
 
     async fn op_log_get(&mut self, op: OpId) -> Result<Option<OpLogEntry>, StoreError> {
-        let Some(r) = self
-            .query_opt("SELECT device_id, seq, content_hash, rejection, logged_at_ms FROM op_log WHERE op_id = $1", &[&op.to_string()])
-            .await?
-        else {
-            return Ok(None);
-        };
+        let Some(r) = self.query_opt(&pg(sql::OP_LOG_GET), &[&op.to_string()]).await? else { return Ok(None) };
         let rejection: Option<String> = r.try_get(3)?;
         Ok(Some(OpLogEntry {
             op_id: op,
@@ -416,100 +365,80 @@ impl Tx for PgTx<'_, '_> {
 
     async fn op_log_put(&mut self, e: &OpLogEntry) -> Result<(), StoreError> {
         let rejection = e.rejection.as_ref().map(serde_json::to_string).transpose()?;
-        let outcome = if rejection.is_some() { "rejected" } else { "applied" };
         self.execute(
-            "INSERT INTO op_log (op_id, device_id, seq, content_hash, outcome, rejection, logged_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&e.op_id.to_string(), &e.device_id.to_string(), &e.seq, &e.content_hash, &outcome, &rejection, &millis(e.at)],
+            &pg(sql::OP_LOG_PUT),
+            &[&e.op_id.to_string(), &e.device_id.to_string(), &e.seq, &e.content_hash, &rejection, &millis(e.at)],
         )
         .await?;
         Ok(())
     }
 
+    async fn placement(&mut self, entity: Entity, id: &str) -> Result<Option<(Placement, bool)>, StoreError> {
+        self.query_opt(&pg(sql::PLACEMENT), &[&entity_text(entity), &id]).await?.map(|r| placement_at(&r, 0)).transpose()
+    }
+
     async fn record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError> {
-        self.query_opt(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE entity = $1 AND entity_id = $2"), &[&entity_text(entity), &id])
-            .await?
-            .map(|r| record_from_row(&r))
-            .transpose()
+        self.query_opt(&pg(sql::RECORD), &[&entity_text(entity), &id]).await?.map(|r| record_from_row(&r)).transpose()
     }
 
     async fn lock_record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         // A row lock (kept on the row, not in the shared lock table, so a batch of a
         // thousand ops costs nothing there). A record that does not exist yet is
         // protected by its primary key instead: see `put_record`.
-        self.query_opt(
-            &format!("SELECT {RECORD_COLUMNS} FROM records WHERE entity = $1 AND entity_id = $2 FOR UPDATE"),
-            &[&entity_text(entity), &id],
-        )
-        .await?
-        .map(|r| record_from_row(&r))
-        .transpose()
+        self.query_opt(&for_update(sql::RECORD), &[&entity_text(entity), &id]).await?.map(|r| record_from_row(&r)).transpose()
     }
 
-    async fn put_record(&mut self, r: &StoredRecord, households: Option<&[String]>, new: bool) -> Result<(), StoreError> {
+    async fn put_record(&mut self, r: &StoredRecord, new: bool) -> Result<(), StoreError> {
+        let s = state::encode(r.entity, &r.state)?;
         let p = &r.place;
+        let deleted = i32::from(s.deleted);
         // A new record is inserted only if nobody else did meanwhile: a concurrent
         // creation of the same key waits for the other transaction and then finds the
         // row, and this transaction is retried rather than overwrite what it did not see.
-        let sql = if new {
-            "INSERT INTO records (entity, entity_id, state, deleted, version, commune_key, village_id, household_id, team_id, supersedes, change_seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)
-             ON CONFLICT (entity, entity_id) DO NOTHING"
-        } else {
-            "UPDATE records SET state = $3, deleted = $4, version = $5, commune_key = $6, village_id = $7, household_id = $8,
-                team_id = $9, supersedes = $10, change_seq = NULL
-             WHERE entity = $1 AND entity_id = $2"
-        };
-        let written = self
-            .execute(
-                sql,
+        let written = if new {
+            self.execute(
+                &pg(sql::INSERT_RECORD),
                 &[
                     &entity_text(r.entity),
                     &r.id,
-                    &state_text(&r.state)?,
-                    &r.state.deleted.is_some(),
-                    &version_text(&r.state),
-                    &p.commune_key,
+                    &p.scope(r.entity),
+                    &p.unit,
+                    &p.province,
                     &p.village_id,
                     &p.household_id,
                     &p.team_id,
-                    &p.supersedes,
+                    &p.touches_text(),
+                    &deleted,
+                    &s.version,
+                    &s.versions,
+                    &s.fields,
                 ],
             )
-            .await?;
+            .await?
+        } else {
+            self.execute(&pg(sql::UPDATE_RECORD), &[&entity_text(r.entity), &r.id, &deleted, &s.version, &s.versions, &s.fields]).await?
+        };
         if written != 1 {
             return Err(StoreError::Contended(format!("{} {} was written by another sync at the same time", entity_text(r.entity), r.id)));
-        }
-        if let Some(households) = households {
-            let entity = entity_text(r.entity);
-            self.execute("DELETE FROM record_households WHERE entity = $1 AND entity_id = $2", &[&entity, &r.id]).await?;
-            self.execute(
-                "INSERT INTO record_households (entity, entity_id, household_id) SELECT $1, $2, h FROM unnest($3::text[]) AS h ON CONFLICT DO NOTHING",
-                &[&entity, &r.id, &households],
-            )
-            .await?;
         }
         Ok(())
     }
 
     async fn local_topics(&mut self) -> Result<HashSet<String>, StoreError> {
-        let rows = self.query("SELECT entity_id FROM records WHERE entity = 'local_topic' AND NOT deleted", &[]).await?;
+        let rows = self.query(&pg(sql::LOCAL_TOPICS), &[]).await?;
         rows.iter().map(|r| r.try_get(0).map_err(StoreError::from)).collect()
     }
 
-    async fn records_in_commune(&mut self, entity: Entity, commune: &str) -> Result<Vec<StoredRecord>, StoreError> {
-        let rows = self
-            .query(
-                &format!("SELECT {RECORD_COLUMNS} FROM records WHERE commune_key = $1 AND entity = $2 AND NOT deleted ORDER BY entity_id"),
-                &[&commune, &entity_text(entity)],
-            )
-            .await?;
+    async fn records_in_unit(&mut self, entity: Entity, unit: &str) -> Result<Vec<StoredRecord>, StoreError> {
+        if entity != Entity::Team {
+            return Err(StoreError::Data(format!("records_in_unit is kept for teams only, not {entity:?}")));
+        }
+        let rows = self.query(&pg(sql::TEAMS_IN_UNIT), &[&unit]).await?;
         rows.iter().map(record_from_row).collect()
     }
 
     async fn team_targets(&mut self, team: &str) -> Result<TeamTargets, StoreError> {
-        let rows = self
-            .query("SELECT village_id, household_id FROM records WHERE entity = 'assignment' AND team_id = $1 AND NOT deleted", &[&team])
-            .await?;
+        let rows = self.query(&pg(sql::TEAM_TARGETS), &[&team]).await?;
         let mut targets = TeamTargets::default();
         for r in rows {
             targets.villages.extend(r.try_get::<_, Option<String>>(0)?);
@@ -518,108 +447,79 @@ impl Tx for PgTx<'_, '_> {
         Ok(targets)
     }
 
-    async fn households_in(&mut self, targets: &TeamTargets) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        let villages: Vec<&String> = targets.villages.iter().collect();
-        let households: Vec<&String> = targets.households.iter().collect();
+    async fn max_change_seq(&mut self) -> Result<i64, StoreError> {
+        Ok(self.query_opt(&pg(sql::MAX_CHANGE), &[]).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+    }
+
+    async fn scan(&mut self, part: &Partition, after: i64, upto: i64, limit: i64) -> Result<Vec<ScanRow>, StoreError> {
+        let rows = match part {
+            Partition::Scope(key) => self.query(&pg(sql::SCAN_SCOPE), &[key, &after, &upto, &limit]).await?,
+            Partition::Province(key) => self.query(&pg(sql::SCAN_PROVINCE), &[key, &after, &upto, &limit]).await?,
+            Partition::All => self.query(&pg(sql::SCAN_ALL), &[&after, &upto, &limit]).await?,
+        };
+        scan_rows(rows)
+    }
+
+    async fn states(&mut self, keys: &[RecordKey]) -> Result<Vec<PulledState>, StoreError> {
+        let entities: Vec<&str> = keys.iter().map(|(e, _)| entity_text(*e)).collect();
+        let ids: Vec<&str> = keys.iter().map(|(_, id)| id.as_str()).collect();
         let rows = self
             .query(
-                "SELECT entity_id, village_id FROM records WHERE entity = 'household'
-                   AND (village_id = ANY($1::text[]) OR entity_id = ANY($2::text[])) ORDER BY entity_id",
-                &[&villages, &households],
+                "SELECT k.i, r.fields, r.version, r.deleted FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(entity, entity_id, i)
+                 JOIN records r ON r.entity = k.entity AND r.entity_id = k.entity_id ORDER BY k.i",
+                &[&entities, &ids],
             )
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
-    }
-
-    async fn communes(&mut self) -> Result<Vec<String>, StoreError> {
-        let rows = self.query("SELECT DISTINCT commune_key FROM records WHERE commune_key IS NOT NULL ORDER BY 1", &[]).await?;
-        rows.iter().map(|r| r.try_get(0).map_err(StoreError::from)).collect()
-    }
-
-    async fn touch(&mut self, touch: &Touch) -> Result<Vec<RecordKey>, StoreError> {
-        // Row locks are taken here, in the body of the transaction, so numbering at the
-        // end only updates rows this transaction already holds.
-        let (sql, key) = match touch {
-            Touch::Village(v) => (
-                "UPDATE records SET change_seq = NULL
-                 WHERE village_id = $1 OR (entity = 'village' AND entity_id = $1)
-                    OR (entity = 'visit' AND entity_id IN (SELECT rh.entity_id FROM record_households rh
-                        JOIN records h ON h.entity = 'household' AND h.entity_id = rh.household_id
-                        WHERE rh.entity = 'visit' AND h.village_id = $1))
-                 RETURNING entity, entity_id",
-                v,
-            ),
-            Touch::Household(h) => (
-                "UPDATE records SET change_seq = NULL
-                 WHERE household_id = $1
-                    OR (entity = 'village' AND entity_id = (SELECT village_id FROM records WHERE entity = 'household' AND entity_id = $1))
-                    OR (entity = 'visit' AND entity_id IN (SELECT entity_id FROM record_households WHERE entity = 'visit' AND household_id = $1))
-                 RETURNING entity, entity_id",
-                h,
-            ),
-        };
-        let rows = self.query(sql, &[key]).await?;
-        rows.iter().map(|r| Ok((parse_entity(r.try_get(0)?)?, r.try_get(1)?))).collect()
-    }
-
-    async fn max_change_seq(&mut self) -> Result<i64, StoreError> {
-        let row = self.query_opt("SELECT COALESCE(MAX(change_seq), 0) FROM records", &[]).await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
-    }
-
-    async fn pull_rows(&mut self, filter: &PullFilter, after: i64, upto: i64, limit: i64) -> Result<Vec<PulledRow>, StoreError> {
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&after, &upto, &limit];
-        let scope = match filter {
-            PullFilter::Household { household, village } => {
-                params.push(household);
-                params.push(village);
-                "(household_id = $4 AND entity <> 'conflict') OR (entity = 'village' AND entity_id = $5)
-                 OR (entity = 'visit' AND entity_id IN (SELECT entity_id FROM record_households WHERE entity = 'visit' AND household_id = $4))"
-            }
-            PullFilter::Team { team, villages, households } => {
-                params.push(team);
-                params.push(villages);
-                params.push(households);
-                "(entity = 'team' AND entity_id = $4) OR (entity = 'assignment' AND team_id = $4)
-                 OR (entity = 'village' AND entity_id = ANY($5::text[]))
-                 OR household_id = ANY($6::text[])
-                 OR (entity = 'visit' AND (team_id = $4 OR entity_id IN (SELECT entity_id FROM record_households
-                     WHERE entity = 'visit' AND household_id = ANY($6::text[]))))"
-            }
-            PullFilter::Communes(communes) => {
-                params.push(communes);
-                "commune_key = ANY($4::text[])"
-            }
-            PullFilter::Everything => "TRUE",
-        };
-        let sql = format!(
-            "SELECT entity, entity_id, state, change_seq FROM records
-             WHERE change_seq > $1 AND change_seq <= $2 AND (entity IN ('campaign', 'local_topic') OR {scope})
-             ORDER BY change_seq LIMIT $3"
-        );
-        let rows = self.query(&sql, &params).await?;
+        if rows.len() != keys.len() {
+            return Err(StoreError::Data("a record of the page vanished inside its snapshot".into()));
+        }
         rows.iter()
             .map(|r| {
-                Ok(PulledRow { entity: parse_entity(r.try_get(0)?)?, id: r.try_get(1)?, state: r.try_get(2)?, change_seq: r.try_get(3)? })
+                let version: Option<String> = r.try_get(2)?;
+                Ok(PulledState {
+                    fields: r.try_get(1)?,
+                    version: version.map(|v| v.parse().map_err(|e| StoreError::Data(format!("stored version {v:?}: {e}")))).transpose()?,
+                    deleted: r.try_get::<_, i32>(3)? != 0,
+                })
             })
             .collect()
     }
 
-    async fn assign_change_seqs(&mut self, keys: &[RecordKey]) -> Result<(), StoreError> {
+    async fn scope_def(&mut self, hash: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.query_opt(&pg(sql::SCOPE_DEF), &[&hash]).await?.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    async fn put_scope_def(&mut self, hash: &str, def: &str) -> Result<(), StoreError> {
+        self.execute(&pg(sql::PUT_SCOPE_DEF), &[&hash, &def]).await?;
+        Ok(())
+    }
+
+    async fn number_changes(&mut self, keys: &[RecordKey]) -> Result<(), StoreError> {
         if keys.is_empty() {
             return Ok(());
         }
         // Held until COMMIT: numbering and commit are one step for every writer.
         self.execute("SELECT pg_advisory_xact_lock($1, 0)", &[&CHANGE_LOCK]).await?;
+        let n = keys.len() as i64;
+        let last: i64 = self.query_opt(&pg(sql::BUMP_COUNTER), &[&n]).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
         let entities: Vec<&str> = keys.iter().map(|(e, _)| entity_text(*e)).collect();
         let ids: Vec<&str> = keys.iter().map(|(_, id)| id.as_str()).collect();
+        let seqs: Vec<i64> = (0..n).map(|i| last - n + 1 + i).collect();
         self.execute(
-            "UPDATE records r SET change_seq = nextval('records_change_seq')
-             FROM unnest($1::text[], $2::text[]) AS k(entity, entity_id)
+            "UPDATE records r SET change_seq = k.seq FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(entity, entity_id, seq)
              WHERE r.entity = k.entity AND r.entity_id = k.entity_id",
-            &[&entities, &ids],
+            &[&entities, &ids, &seqs],
         )
         .await?;
         Ok(())
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hold(&mut self, how_long: Duration) {
+        tokio::time::sleep(how_long).await;
     }
 }

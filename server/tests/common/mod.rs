@@ -19,7 +19,8 @@ use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::sync::{codec, ApiError, Change, Cursor, Role as DeviceRole, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 use tungnha_core::Store;
 use tungnha_server::enrolment::{self, CodeRequest, Issuer};
-use tungnha_server::storage::{DatabaseConfig, Storage, TestHooks};
+use tungnha_server::storage::{DatabaseConfig, Storage};
+use tungnha_server::TestHooks;
 use tungnha_server::{testing, RunningServer, ServerConfig};
 
 /// Phường Ba Đình, Hà Nội (2025 structure).
