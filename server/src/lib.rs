@@ -48,17 +48,30 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     pub database: DatabaseConfig,
     pub hooks: TestHooks,
+    pub limits: Limits,
+    /// Where the dashboard keeps its read model; no dashboard without it.
+    pub dashboard: Option<PathBuf>,
 }
 
 impl ServerConfig {
     /// SQLite at `path`, on a free port of 127.0.0.1.
     pub fn sqlite(path: impl Into<PathBuf>) -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 0)), database: DatabaseConfig::Sqlite(path.into()), hooks: TestHooks::default() }
+        Self::on(DatabaseConfig::Sqlite(path.into()))
     }
 
     /// PostgreSQL at `url`, on a free port of 127.0.0.1.
     pub fn postgres(url: impl Into<String>) -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 0)), database: DatabaseConfig::Postgres(url.into()), hooks: TestHooks::default() }
+        Self::on(DatabaseConfig::Postgres(url.into()))
+    }
+
+    fn on(database: DatabaseConfig) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database,
+            hooks: TestHooks::default(),
+            limits: Limits::default(),
+            dashboard: None,
+        }
     }
 }
 
@@ -108,7 +121,12 @@ impl RunningServer {
 /// Open the database, bind the listener and serve until shut down.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
     let storage = open_storage(&config.database, config.hooks).await?;
-    start_with(storage, config.listen).await
+    let mut state = AppState::new(storage).with_limits(config.limits);
+    if let Some(path) = &config.dashboard {
+        let projection = projection::Projection::open(path).map_err(|e| StartError::Store(StoreError::Data(e)))?;
+        state = state.with_projection(std::sync::Arc::new(projection));
+    }
+    start_app(state, config.listen).await
 }
 
 /// Serve an already opened storage.

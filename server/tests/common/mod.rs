@@ -74,6 +74,7 @@ pub struct Env {
     pub rt: tokio::runtime::Runtime,
     pub database: DatabaseConfig,
     hooks: TestHooks,
+    limits: tungnha_server::Limits,
     server: Mutex<Option<RunningServer>>,
     transport: Mutex<HttpTransport>,
     url: Mutex<String>,
@@ -90,13 +91,24 @@ impl Env {
     }
 
     pub fn with_hooks(backend: &Backend, hooks: TestHooks) -> Env {
+        Self::with_config(backend, hooks, tungnha_server::Limits::default())
+    }
+
+    /// A server with these hooks and limits, and the dashboard.
+    pub fn with_config(backend: &Backend, hooks: TestHooks, limits: tungnha_server::Limits) -> Env {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let database = match backend {
             Backend::Sqlite => DatabaseConfig::Sqlite(dir.path().join("server.db")),
             Backend::Postgres(cluster) => DatabaseConfig::Postgres(rt.block_on(testing::fresh_postgres_database(cluster)).unwrap()),
         };
-        let config = ServerConfig { database: database.clone(), hooks: hooks.clone(), ..ServerConfig::sqlite("unused") };
+        let config = ServerConfig {
+            database: database.clone(),
+            hooks: hooks.clone(),
+            limits,
+            dashboard: Some(dir.path().join("dashboard.db")),
+            ..ServerConfig::sqlite("unused")
+        };
         let server = rt.block_on(tungnha_server::start(config)).unwrap();
         let url = server.url();
         Env {
@@ -104,6 +116,7 @@ impl Env {
             rt,
             database,
             hooks,
+            limits,
             transport: Mutex::new(HttpTransport::new(&url, Duration::from_secs(60))),
             url: Mutex::new(url),
             server: Mutex::new(Some(server)),
@@ -131,7 +144,13 @@ impl Env {
 
     /// Start again on the same database (after `shutdown`).
     pub fn restart(&self) {
-        let config = ServerConfig { database: self.database.clone(), hooks: self.hooks.clone(), ..ServerConfig::sqlite("unused") };
+        let config = ServerConfig {
+            database: self.database.clone(),
+            hooks: self.hooks.clone(),
+            limits: self.limits,
+            dashboard: Some(self.dir.path().join("dashboard.db")),
+            ..ServerConfig::sqlite("unused")
+        };
         let server = self.rt.block_on(tungnha_server::start(config)).unwrap();
         *self.url.lock().unwrap() = server.url();
         *self.transport.lock().unwrap() = HttpTransport::new(&server.url(), Duration::from_secs(60));
