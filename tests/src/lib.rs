@@ -7,3 +7,4 @@ pub mod world;
 
 pub use faults::{Faults, FaultyTransport};
 pub use world::{Device, ServerHandle, World};
+pub mod hostile;
