@@ -12,8 +12,11 @@ cargo fmt --all --check
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests (SQLite and PostgreSQL; the fault-injection suite runs TUNGNHA_E2E_RUNS=${TUNGNHA_E2E_RUNS:-1000} runs)"
+step "Rust tests (SQLite and PostgreSQL; fault injection: TUNGNHA_E2E_RUNS=${TUNGNHA_E2E_RUNS:-1000} runs; hostile clients: TUNGNHA_HOSTILE_OPS=${TUNGNHA_HOSTILE_OPS:-10000} ops per backend)"
 scripts/with-postgres.sh cargo test --workspace --locked
+
+step "bounded fuzzing of the codec and the sync endpoint (TUNGNHA_FUZZ_SECONDS=${TUNGNHA_FUZZ_SECONDS:-60} per target)"
+scripts/fuzz.sh
 
 step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench')"
 cargo bench -p tungnha-core --bench store --locked -- --test
