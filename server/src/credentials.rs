@@ -2,7 +2,6 @@
 //! random bits). The server keeps only their SHA-256. Depends on nothing else of the
 //! server, so storage and HTTP can both use it.
 
-use crate::engine::hash::hex;
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -45,6 +44,15 @@ pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     os_rng().fill_bytes(&mut buf);
     hex(&buf)
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// What the server stores instead of the token.

@@ -27,10 +27,26 @@ fn write_fuzz_seeds() {
     let team = s.add_team(&NewTeam { commune_key: commune.into(), name: "Tổ 1".into(), members: vec![leader.clone()] }).expect("team");
     s.assign(team, None, AssignmentTarget::Village(village)).expect("assign");
     let now = s.now();
-    let consent = Some(Consent { given_by: "Hà Văn Lả".into(), given_at: now, purpose: "Hướng dẫn kỹ năng số".into(), recorded_by: None });
-    let head = NewPerson { full_name: "Hà Văn Lả".into(), birth_year: Some(1970), sex: Some(Sex::Male), relation: Relation::Head, phone: None, consent };
+    let consent = Some(Consent {
+        given_by: "Hà Văn Lả".into(), given_at: now, purpose: "Hướng dẫn kỹ năng số".into(), recorded_by: None
+    });
+    let head = NewPerson {
+        full_name: "Hà Văn Lả".into(),
+        birth_year: Some(1970),
+        sex: Some(Sex::Male),
+        relation: Relation::Head,
+        phone: None,
+        consent,
+    };
     let h = s
-        .add_household(&NewHousehold { village_id: village, address: "Số 1".into(), head, phone: None, location: None, indicators: HouseholdIndicators::default() })
+        .add_household(&NewHousehold {
+            village_id: village,
+            address: "Số 1".into(),
+            head,
+            phone: None,
+            location: None,
+            indicators: HouseholdIndicators::default(),
+        })
         .expect("household")
         .id;
     let person = s.household_detail(h).expect("detail").household.head_id;
@@ -40,7 +56,12 @@ fn write_fuzz_seeds() {
         team_id: team,
         volunteer_id: leader.id,
         occurred_at: now,
-        attendees: vec![Attendee { person_id: person, skills_guided: vec!["online_payment".into()], actions: vec!["vneid_activated".into()], ..Default::default() }],
+        attendees: vec![Attendee {
+            person_id: person,
+            skills_guided: vec!["online_payment".into()],
+            actions: vec!["vneid_activated".into()],
+            ..Default::default()
+        }],
         topics: vec!["vneid".into()],
         notes: "Đã cài VNeID".into(),
         location: None,

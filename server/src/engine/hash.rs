@@ -79,13 +79,7 @@ fn canonical(v: &Value, out: &mut String) {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
+pub(crate) use crate::credentials::hex;
 
 #[cfg(test)]
 mod tests {
