@@ -20,6 +20,8 @@ use tungnha_server::{testing, TestHooks};
 on_both_backends!(a_version_1_database_upgrades_without_loss);
 
 type Columns = BTreeMap<String, BTreeSet<String>>;
+/// entity, id, state, [commune, village, household, team], change seq
+type V1Row = (&'static str, String, String, [Option<String>; 4], i64);
 
 fn sqlite_schema(path: &std::path::Path) -> (Columns, BTreeSet<(String, String)>) {
     let c = rusqlite::Connection::open(path).unwrap();
@@ -108,7 +110,7 @@ fn a_version_1_database_upgrades_without_loss(b: Backend) {
     let (village, household, head, visit, team) = (VillageId::new(), HouseholdId::new(), PersonId::new(), VisitId::new(), TeamId::new());
     let at = hlc(device, Utc::now().timestamp_millis() - 60_000);
     let now = Utc::now();
-    let rows: Vec<(&str, String, String, [Option<String>; 4], i64)> = vec![
+    let rows: Vec<V1Row> = vec![
         (
             "village",
             village.to_string(),
