@@ -8,7 +8,7 @@
 //! Two clock problems (`time_in_future`, `time_implausibly_old`) never refuse a fact on
 //! the server: a phone clock may have been wrong, and the fact is still real.
 
-use super::ports::{is_config, Device, Placement, RecordKey, StoredRecord, Tx};
+use super::ports::{is_config, Device, NewRecord, Placement, RecordKey, StoredRecord, Tx};
 use super::reject::Refusal;
 use super::scope::{filing_province, unit_contains, DeviceScope};
 use crate::error::StoreError;
@@ -26,7 +26,7 @@ use tungnha_core::model::{
 };
 use tungnha_core::problem::{Problem, ProblemCode, Problems};
 use tungnha_core::store::outbox::{Entity, Op, OpKind};
-use tungnha_core::sync::merge::{self, FieldConflict, MergeError, RecordState};
+use tungnha_core::sync::merge::{self, FieldConflict, MergeError};
 use tungnha_core::sync::Role;
 use tungnha_core::validate::{self, LeaderContext, VisitContext};
 
@@ -61,11 +61,34 @@ pub(crate) struct Ctx<'a> {
     teams: HashMap<String, Option<(Team, Placement)>>,
     campaigns: HashMap<String, Option<Campaign>>,
     local_topics: Option<HashSet<String>>,
+    /// Where records sit (`None`: absent or deleted), read once per request and kept up
+    /// to date with the request's own writes: a batch that registers a household, its
+    /// people and their visits reads each placement at most once.
+    placements: HashMap<(Entity, String), Option<Placement>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(device: &'a Device, scope: &'a DeviceScope, now: DateTime<Utc>) -> Self {
-        Self { device, scope, now, teams: HashMap::new(), campaigns: HashMap::new(), local_topics: None }
+        Self { device, scope, now, teams: HashMap::new(), campaigns: HashMap::new(), local_topics: None, placements: HashMap::new() }
+    }
+
+    /// Where a live (not deleted) record sits.
+    async fn placement<T: Tx>(&mut self, tx: &mut T, entity: Entity, id: &str) -> Result<Option<Placement>, StoreError> {
+        let key = (entity, id.to_owned());
+        if let Some(p) = self.placements.get(&key) {
+            return Ok(p.clone());
+        }
+        let p = tx.placement(entity, id).await?.filter(|(_, deleted)| !deleted).map(|(p, _)| p);
+        self.placements.insert(key, p.clone());
+        Ok(p)
+    }
+
+    /// A record this request wrote: where it sits now, `None` if deleted (kept for the
+    /// records later ops of a batch refer to: villages, households, people).
+    fn placed(&mut self, entity: Entity, id: &str, place: Option<&Placement>) {
+        if matches!(entity, Entity::Village | Entity::Household | Entity::Person) {
+            self.placements.insert((entity, id.to_owned()), place.cloned());
+        }
     }
 
     async fn team<T: Tx>(&mut self, tx: &mut T, id: TeamId) -> Result<Option<(Team, Placement)>, StoreError> {
@@ -148,31 +171,25 @@ pub(crate) async fn apply<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Resu
     let written = match op.kind {
         OpKind::Create | OpKind::Append => {
             let (fields, place) = new_record(tx, ctx, op).await?;
-            match tx.lock_record(op.entity, &op.entity_id).await? {
-                None => {
-                    let versions = fields.keys().map(|k| (k.clone(), op.hlc)).collect();
-                    let record = StoredRecord {
-                        entity: op.entity,
-                        id: op.entity_id.clone(),
-                        state: RecordState { fields, versions, deleted: None },
-                        place,
-                    };
-                    tx.put_record(&record, true).await?;
-                    vec![(op.entity, op.entity_id.clone())]
-                }
-                // The same fact again (another op id): nothing changes. Different content
-                // under an existing id is refused, never merged into it.
-                Some(existing) if fact => {
+            let record = NewRecord { entity: op.entity, id: op.entity_id.clone(), version: op.hlc, fields, place };
+            if tx.insert_record(&record).await? {
+                ctx.placed(op.entity, &op.entity_id, Some(&record.place));
+                vec![(op.entity, op.entity_id.clone())]
+            } else {
+                let existing = tx.lock_record(op.entity, &op.entity_id).await?.ok_or_else(Refusal::unknown_record)?;
+                let fields: Map<String, Value> = serde_json::from_str(&record.fields).map_err(Refusal::malformed)?;
+                if fact {
+                    // The same fact again (another op id): nothing changes. Different
+                    // content under an existing id is refused, never merged into it.
                     if existing.state.fields == fields {
                         vec![]
                     } else {
                         return Err(Refusal::id_taken().into());
                     }
-                }
-                // A create of a record the server has is an edit of its editable fields:
-                // the same whitelist and conflict detection as an update, and nothing
-                // that places the record may differ.
-                Some(existing) => {
+                } else {
+                    // A create of a record the server has is an edit of its editable
+                    // fields: the same whitelist and conflict detection as an update, and
+                    // nothing that places the record may differ.
                     permit(ctx, op.entity, OpKind::Update, &existing.place)?;
                     let editable = merge::editable_fields(op.entity);
                     if let Some(k) =
@@ -196,7 +213,9 @@ pub(crate) async fn apply<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Resu
             permit(ctx, op.entity, OpKind::Delete, &existing.place)?;
             let (state, _) = merge::apply_op(Some(existing.state), op).map_err(merge_refusal)?;
             existing.state = state;
-            tx.put_record(&existing, false).await?;
+            tx.update_record(&existing).await?;
+            let live = existing.state.deleted.is_none().then_some(&existing.place);
+            ctx.placed(op.entity, &op.entity_id, live);
             vec![(op.entity, op.entity_id.clone())]
         }
     };
@@ -218,12 +237,13 @@ async fn update<T: Tx>(
     // What is stored must stay a valid record of its type (for every phone that reads it).
     clean_record(op.entity, &state.fields, ctx.now)?;
     existing.state = state;
-    tx.put_record(&existing, false).await?;
+    tx.update_record(&existing).await?;
     let mut written = vec![(op.entity, op.entity_id.clone())];
     for c in &conflicts {
         let conflict = conflict_record(op, c, &existing.place)?;
-        tx.put_record(&conflict, true).await?;
-        written.push((Entity::Conflict, conflict.id));
+        if tx.insert_record(&conflict).await? {
+            written.push((Entity::Conflict, conflict.id));
+        }
     }
     Ok(written)
 }
@@ -294,8 +314,23 @@ struct ConflictState {
     household_id: Option<String>,
 }
 
+/// Decode a payload into its model type; a field the type does not know is refused (by
+/// its path), never dropped in silence.
 fn decode<T: DeserializeOwned>(sent: &Value) -> Result<T, Refusal> {
-    T::deserialize(sent).map_err(Refusal::malformed)
+    let mut unknown: Option<String> = None;
+    let typed = serde_ignored::deserialize(sent, |path| {
+        unknown.get_or_insert_with(|| path.to_string());
+    })
+    .map_err(Refusal::malformed)?;
+    match unknown {
+        None => Ok(typed),
+        Some(path) => Err(Refusal::invalid(vec![Problem::error(
+            path.clone(),
+            ProblemCode::Malformed,
+            format!("Trường \"{path}\" không có trong mẫu dữ liệu"),
+            format!("Field \"{path}\" is not part of the record"),
+        )])),
+    }
 }
 
 /// Decode, clean with `rule`, serialise; refuse content errors and unknown fields.
@@ -307,6 +342,14 @@ fn canonical<T: DeserializeOwned + Serialize>(
     let (clean, problems) = rule(&typed);
     let clean = verdict(clean, problems)?;
     serialise(sent, &clean)
+}
+
+/// A new record, decoded from its payload (unknown fields already refused), cleaned by
+/// `rule` and serialised: its canonical fields as JSON text.
+fn cleaned<T: Serialize>(typed: &T, rule: impl FnOnce(&T) -> (Option<T>, Problems)) -> Result<String, Refusal> {
+    let (clean, problems) = rule(typed);
+    let clean = verdict(clean, problems)?;
+    serde_json::to_string(&clean).map_err(Refusal::malformed)
 }
 
 fn serialise<T: Serialize>(sent: &Value, clean: &T) -> Result<Map<String, Value>, Refusal> {
@@ -353,10 +396,6 @@ fn person_place(person: &Placement) -> Placement {
     }
 }
 
-async fn live_placement<T: Tx>(tx: &mut T, entity: Entity, id: &str) -> Result<Option<Placement>, StoreError> {
-    Ok(tx.placement(entity, id).await?.filter(|(_, deleted)| !deleted).map(|(p, _)| p))
-}
-
 fn unknown(field: &str, code: ProblemCode, vi: &str, en: &str) -> Refusal {
     Refusal::one(field, code, vi, en)
 }
@@ -366,7 +405,7 @@ fn unknown_person() -> Refusal {
 }
 
 /// A new record (create or append): its canonical fields and where it sits.
-async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<String, Value>, Placement), Failure> {
+async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(String, Placement), Failure> {
     let sent = &op.fields;
     let now = ctx.now;
     Ok(match op.entity {
@@ -375,23 +414,24 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Ma
             same_id(v.id, op)?;
             let place = Placement { village_id: Some(op.entity_id.clone()), ..in_unit(Some(v.commune_key.clone())) };
             permit(ctx, op.entity, op.kind, &place)?;
-            (canonical(sent, validate::village)?, place)
+            (cleaned(&v, validate::village)?, place)
         }
         Entity::Household => {
             let h: Household = decode(sent)?;
             same_id(h.id, op)?;
-            let village = live_placement(tx, Entity::Village, &h.village_id.to_string())
+            let village = ctx
+                .placement(tx, Entity::Village, &h.village_id.to_string())
                 .await?
                 .ok_or_else(|| unknown("village_id", ProblemCode::UnknownVillage, "Không tìm thấy thôn/bản", "Village not found"))?;
             let place =
                 Placement { village_id: Some(h.village_id.to_string()), household_id: Some(op.entity_id.clone()), ..in_unit(village.unit) };
             permit(ctx, op.entity, op.kind, &place)?;
-            (canonical(sent, |h: &Household| validate::household_record(h, now))?, place)
+            (cleaned(&h, |h: &Household| validate::household_record(h, now))?, place)
         }
         Entity::Person => {
             let p: Person = decode(sent)?;
             same_id(p.id, op)?;
-            let household = live_placement(tx, Entity::Household, &p.household_id.to_string()).await?.ok_or_else(|| {
+            let household = ctx.placement(tx, Entity::Household, &p.household_id.to_string()).await?.ok_or_else(|| {
                 unknown("household_id", ProblemCode::UnknownHousehold, "Không tìm thấy hộ gia đình", "Household not found")
             })?;
             let place = person_place(&household);
@@ -401,13 +441,13 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Ma
                     return Err(Refusal::wrong_author("consent.recorded_by").into());
                 }
             }
-            (canonical(sent, |p: &Person| validate::person_record(p, now))?, place)
+            (cleaned(&p, |p: &Person| validate::person_record(p, now))?, place)
         }
         Entity::Visit => visit(tx, ctx, op).await?,
         Entity::SelfReport => {
             let r: SelfReport = decode(sent)?;
             same_id(r.id, op)?;
-            let person = live_placement(tx, Entity::Person, &r.person_id.to_string()).await?.ok_or_else(unknown_person)?;
+            let person = ctx.placement(tx, Entity::Person, &r.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(ctx, op.entity, op.kind, &place)?;
             let new = NewSelfReport { person_id: r.person_id, skills: r.skills.clone(), channel: r.channel, reported_at: r.reported_at };
@@ -420,39 +460,39 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Ma
                 channel: clean.channel,
                 reported_at: clean.reported_at,
             };
-            (serialise(sent, &report)?, place)
+            (serde_json::to_string(&report).map_err(Refusal::malformed)?, place)
         }
         Entity::SkillVerification => {
             let v: SkillVerification = decode(sent)?;
             same_id(v.id, op)?;
-            let person = live_placement(tx, Entity::Person, &v.person_id.to_string()).await?.ok_or_else(unknown_person)?;
+            let person = ctx.placement(tx, Entity::Person, &v.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(ctx, op.entity, op.kind, &place)?;
             let leader = leader_context(tx, ctx, v.leader_id, &place).await?;
-            (canonical(sent, |v: &SkillVerification| validate::verification(v, leader, now))?, place)
+            (cleaned(&v, |v: &SkillVerification| validate::verification(v, leader, now))?, place)
         }
         Entity::SkillCorrection => {
             let c: SkillCorrection = decode(sent)?;
             same_id(c.id, op)?;
-            let person = live_placement(tx, Entity::Person, &c.person_id.to_string()).await?.ok_or_else(unknown_person)?;
+            let person = ctx.placement(tx, Entity::Person, &c.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(ctx, op.entity, op.kind, &place)?;
             let leader = leader_context(tx, ctx, c.leader_id, &place).await?;
-            (canonical(sent, |c: &SkillCorrection| validate::correction(c, leader, now))?, place)
+            (cleaned(&c, |c: &SkillCorrection| validate::correction(c, leader, now))?, place)
         }
         Entity::Campaign => {
             let c: Campaign = decode(sent)?;
             same_id(c.id, op)?;
             let place = in_unit(ctx.device.commune_key.clone());
             permit(ctx, op.entity, op.kind, &place)?;
-            (canonical(sent, validate::campaign_record)?, place)
+            (cleaned(&c, validate::campaign_record)?, place)
         }
         Entity::Team => {
             let t: Team = decode(sent)?;
             same_id(t.id, op)?;
             let place = Placement { team_id: Some(op.entity_id.clone()), ..in_unit(Some(t.commune_key.clone())) };
             permit(ctx, op.entity, op.kind, &place)?;
-            (canonical(sent, validate::team_record)?, place)
+            (cleaned(&t, validate::team_record)?, place)
         }
         Entity::Assignment => {
             let a: Assignment = decode(sent)?;
@@ -462,8 +502,8 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Ma
                 .await?
                 .ok_or_else(|| unknown("team_id", ProblemCode::UnknownTeam, "Không tìm thấy tổ", "Team not found"))?;
             let (target_place, village_id, household_id) = match a.target {
-                AssignmentTarget::Village(v) => (live_placement(tx, Entity::Village, &v.to_string()).await?, Some(v.to_string()), None),
-                AssignmentTarget::Household(h) => (live_placement(tx, Entity::Household, &h.to_string()).await?, None, Some(h.to_string())),
+                AssignmentTarget::Village(v) => (ctx.placement(tx, Entity::Village, &v.to_string()).await?, Some(v.to_string()), None),
+                AssignmentTarget::Household(h) => (ctx.placement(tx, Entity::Household, &h.to_string()).await?, None, Some(h.to_string())),
             };
             let target_place = target_place.ok_or_else(|| {
                 unknown(
@@ -478,14 +518,14 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Ma
             let place = Placement { team_id: Some(a.team_id.to_string()), village_id, household_id, ..in_unit(team_place.unit) };
             permit(ctx, op.entity, op.kind, &place)?;
             check_assignee(tx, ctx, &a).await?;
-            (canonical(sent, |a: &Assignment| (Some(a.clone()), Problems::new()))?, place)
+            (cleaned(&a, |a: &Assignment| (Some(a.clone()), Problems::new()))?, place)
         }
         Entity::LocalTopic => {
             let t: LocalTopic = decode(sent)?;
             same_id(&t.code, op)?;
             let place = in_unit(ctx.device.commune_key.clone());
             permit(ctx, op.entity, op.kind, &place)?;
-            (canonical(sent, validate::local_topic)?, place)
+            (cleaned(&t, validate::local_topic)?, place)
         }
         Entity::Conflict => return Err(Refusal::role().into()),
     })
@@ -531,7 +571,7 @@ async fn leader_context<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, leader: MemberId, 
 
 /// A visit: build the core's context from the server's records, check the team's area
 /// and the author, validate, and place it with every household it touches.
-async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<String, Value>, Placement), Failure> {
+async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(String, Placement), Failure> {
     let v: Visit = decode(&op.fields)?;
     same_id(v.id, op)?;
     if v.attendees.len() > validate::MAX_ATTENDEES {
@@ -542,14 +582,14 @@ async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<Str
     let mut households: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut place_village = None;
     if let VisitPlace::Household { household_id } = &v.place {
-        if let Some(h) = live_placement(tx, Entity::Household, &household_id.to_string()).await? {
+        if let Some(h) = ctx.placement(tx, Entity::Household, &household_id.to_string()).await? {
             vctx.household_exists = true;
             place_village = h.village_id.clone();
             households.insert(household_id.to_string(), h.village_id);
         }
     }
     for a in &v.attendees {
-        let Some(p) = live_placement(tx, Entity::Person, &a.person_id.to_string()).await? else { continue };
+        let Some(p) = ctx.placement(tx, Entity::Person, &a.person_id.to_string()).await? else { continue };
         let Some(h) = p.household_id.clone() else { continue };
         if let Ok(hid) = h.parse() {
             vctx.person_households.insert(a.person_id, hid);
@@ -570,7 +610,7 @@ async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<Str
         // (`supersedes_already_superseded_by` stays empty): two phones may correct one
         // visit offline, both corrections are facts, and refusing the later arrival
         // would make the result depend on arrival order.
-        vctx.supersedes_exists = live_placement(tx, Entity::Visit, &old.to_string()).await?.is_some();
+        vctx.supersedes_exists = ctx.placement(tx, Entity::Visit, &old.to_string()).await?.is_some();
     }
     let new = NewVisit {
         place: v.place.clone(),
@@ -649,7 +689,7 @@ async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(Map<Str
         supersedes: clean.supersedes,
         superseded_by: None,
     };
-    Ok((serialise(&op.fields, &visit)?, place))
+    Ok((serde_json::to_string(&visit).map_err(Refusal::malformed)?, place))
 }
 
 /// May this device write a record placed here? (docs/sync-protocol.md §4)
@@ -725,7 +765,7 @@ pub(crate) fn conflict_id(op: OpId, field: &str) -> String {
 
 /// A concurrent identity change becomes a record for a team leader, placed with the
 /// person's household.
-fn conflict_record(op: &Op, c: &FieldConflict, place: &Placement) -> Result<StoredRecord, Refusal> {
+fn conflict_record(op: &Op, c: &FieldConflict, place: &Placement) -> Result<NewRecord, Refusal> {
     let state = ConflictState {
         entity: c.entity,
         entity_id: c.entity_id.clone(),
@@ -738,15 +778,11 @@ fn conflict_record(op: &Op, c: &FieldConflict, place: &Placement) -> Result<Stor
         op_id: op.op_id.to_string(),
         household_id: place.household_id.clone(),
     };
-    let fields = match serde_json::to_value(&state).map_err(Refusal::malformed)? {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    let versions = fields.keys().map(|k| (k.clone(), op.hlc)).collect();
-    Ok(StoredRecord {
+    Ok(NewRecord {
         entity: Entity::Conflict,
         id: conflict_id(op.op_id, &c.field),
-        state: RecordState { fields, versions, deleted: None },
+        version: op.hlc,
+        fields: serde_json::to_string(&state).map_err(Refusal::malformed)?,
         place: Placement { team_id: None, touches: vec![], ..place.clone() },
     })
 }

@@ -6,7 +6,6 @@
 //! not turn a resend into a "different" op. Every part is length-prefixed and the fields
 //! are serialised with sorted keys, so the hash does not depend on JSON key order.
 
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tungnha_core::hlc::Hlc;
 use tungnha_core::store::outbox::{Op, OpKind};
@@ -26,10 +25,21 @@ pub fn content_hash(op: &Op) -> String {
     part(op.entity_id.as_bytes());
     part(kind_text(op.kind).as_bytes());
     part(op.base_version.as_ref().map(hlc_text).unwrap_or_default().as_bytes());
-    let mut fields = String::new();
-    canonical(&op.fields, &mut fields);
-    part(fields.as_bytes());
+    // serde_json's map keeps keys sorted (its `preserve_order` feature is off: the test
+    // `maps_iterate_in_key_order` fails if a dependency turns it on), so serialising the
+    // fields gives their canonical form: JSON with sorted keys, as hashes always were.
+    FIELDS.with_borrow_mut(|buf| {
+        buf.clear();
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, &op.fields);
+        part(buf);
+    });
     hex(&h.finalize())
+}
+
+thread_local! {
+    /// A buffer reused for every op's fields.
+    static FIELDS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The HLC's parts in full (its `Display` clamps negative millis).
@@ -46,39 +56,6 @@ fn kind_text(k: OpKind) -> &'static str {
     }
 }
 
-/// JSON with object keys sorted, recursively.
-fn canonical(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                if let Some(child) = map.get(k) {
-                    canonical(child, out);
-                }
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical(item, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
 pub(crate) use crate::credentials::hex;
 
 #[cfg(test)]
@@ -89,7 +66,7 @@ mod tests {
     use tungnha_core::ids::{DeviceId, OpId};
     use tungnha_core::store::outbox::Entity;
 
-    fn op(fields: Value) -> Op {
+    fn op(fields: serde_json::Value) -> Op {
         let device = DeviceId::new();
         Op {
             op_id: OpId::new(),
@@ -104,6 +81,17 @@ mod tests {
             fields,
             created_at: Utc::now(),
         }
+    }
+
+    #[test]
+    fn maps_iterate_in_key_order() {
+        let m: serde_json::Map<String, serde_json::Value> =
+            [("b", 1), ("a", 2), ("c", 3)].into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();
+        assert_eq!(
+            m.keys().collect::<Vec<_>>(),
+            ["a", "b", "c"],
+            "serde_json's preserve_order feature must stay off (content_hash relies on it)"
+        );
     }
 
     #[test]

@@ -88,6 +88,16 @@ pub struct StoredRecord {
     pub place: Placement,
 }
 
+/// A record to create: its canonical fields as JSON text (all of them at `version`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecord {
+    pub entity: Entity,
+    pub id: String,
+    pub version: Hlc,
+    pub fields: String,
+    pub place: Placement,
+}
+
 /// The key of a record.
 pub type RecordKey = (Entity, String);
 
@@ -157,17 +167,20 @@ pub trait Tx {
     /// The device's row, locked for this transaction (`None` if unknown).
     async fn device_row(&mut self, device: DeviceId) -> Result<Option<DeviceRow>, StoreError>;
     async fn set_last_seq(&mut self, device: DeviceId, seq: i64) -> Result<(), StoreError>;
-    async fn op_log_get(&mut self, op: OpId) -> Result<Option<OpLogEntry>, StoreError>;
+    /// The op log's entries for these ops (those it has).
+    async fn op_log_many(&mut self, ops: &[OpId]) -> Result<Vec<OpLogEntry>, StoreError>;
     async fn op_log_put(&mut self, entry: &OpLogEntry) -> Result<(), StoreError>;
     /// Where a record sits, without reading its state.
     async fn placement(&mut self, entity: Entity, id: &str) -> Result<Option<(Placement, bool)>, StoreError>;
     async fn record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError>;
     /// Read a record to change it, holding it against concurrent writers until commit.
     async fn lock_record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError>;
-    /// Write a record (its change number is given at commit): insert it if `new` (it
-    /// was absent when read), otherwise update it. A `new` record someone else created
-    /// in the meantime is [`StoreError::Contended`].
-    async fn put_record(&mut self, record: &StoredRecord, new: bool) -> Result<(), StoreError>;
+    /// Insert a new record; `false` (nothing written) if one with its key exists — also
+    /// one a concurrent transaction just committed (the caller then reads it with
+    /// [`Tx::lock_record`] and merges into it).
+    async fn insert_record(&mut self, record: &NewRecord) -> Result<bool, StoreError>;
+    /// Write a record read with [`Tx::lock_record`] back.
+    async fn update_record(&mut self, record: &StoredRecord) -> Result<(), StoreError>;
     /// Codes of local topics that are not deleted.
     async fn local_topics(&mut self) -> Result<HashSet<String>, StoreError>;
     /// Records of one entity placed in a unit, not deleted.
@@ -183,7 +196,9 @@ pub trait Tx {
     /// A scope definition a cursor refers to (by its hash).
     async fn scope_def(&mut self, hash: &str) -> Result<Option<String>, StoreError>;
     async fn put_scope_def(&mut self, hash: &str, def: &str) -> Result<(), StoreError>;
-    /// Give every written record its change number, in this order and in commit order.
+    /// Give every written record its change number, in this order and in commit order
+    /// (a backend that writes one transaction at a time may have numbered them as it
+    /// wrote them, in the same order).
     async fn number_changes(&mut self, keys: &[RecordKey]) -> Result<(), StoreError>;
     async fn commit(self) -> Result<(), StoreError>;
     /// Keep the transaction open a while (fault injection in tests).

@@ -9,7 +9,7 @@ use super::reject::Refusal;
 use super::scope::DeviceScope;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tungnha_core::hlc::Hlc;
 use tungnha_core::store::outbox::Op;
 use tungnha_core::validate::FUTURE_TOLERANCE;
@@ -96,10 +96,13 @@ async fn push<T: Tx>(
     let scope = DeviceScope::of(tx, device).await?;
     let mut ctx = Ctx::new(device, &scope, now);
     let mut touched = Touched::default();
+    // The op log's answers for the whole request, read at once.
+    let ids: Vec<_> = ops.iter().map(|o| o.op_id).collect();
+    let mut log: HashMap<_, _> = tx.op_log_many(&ids).await?.into_iter().map(|e| (e.op_id, e)).collect();
     for op in ops {
         let hash = content_hash(&op);
         // 1. Seen before: the same answer again; never applied twice.
-        if let Some(seen) = tx.op_log_get(op.op_id).await? {
+        if let Some(seen) = log.get(&op.op_id).cloned() {
             if seen.content_hash != hash || seen.device_id != device.device_id {
                 out.rejected.push(Refusal::id_reused().into_rejection(&op));
             } else if let Some(rejection) = seen.rejection {
@@ -142,15 +145,11 @@ async fn push<T: Tx>(
             Err(Failure::Store(e)) => return Err(e),
         };
         // 5. The op log row goes into the same transaction as the record.
-        tx.op_log_put(&OpLogEntry {
-            op_id: op.op_id,
-            device_id: op.device_id,
-            seq: op.seq,
-            content_hash: hash,
-            rejection: rejection.clone(),
-            at: now,
-        })
-        .await?;
+        let entry =
+            OpLogEntry { op_id: op.op_id, device_id: op.device_id, seq: op.seq, content_hash: hash, rejection: rejection.clone(), at: now };
+        tx.op_log_put(&entry).await?;
+        // A second copy of the op later in the same request is answered from here.
+        log.insert(op.op_id, entry);
         match rejection {
             None => {
                 out.acks.push(op.op_id);

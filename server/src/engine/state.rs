@@ -56,6 +56,13 @@ pub fn encode(entity: Entity, state: &RecordState) -> Result<StateColumns, Store
     Ok(StateColumns { fields, versions, version, deleted: state.deleted.is_some() })
 }
 
+/// The columns of a record just made: every field at `version`.
+pub fn new_columns(entity: Entity, fields: String, version: Hlc) -> StateColumns {
+    let version = version.to_string();
+    let versions = (!merge::is_fact(entity)).then(|| format!("{{\"{DEFAULT}\":\"{version}\"}}"));
+    StateColumns { fields, versions, version: Some(version), deleted: false }
+}
+
 fn hlc(text: &str) -> Result<Hlc, StoreError> {
     text.parse().map_err(|e| StoreError::Data(format!("stored version {text:?}: {e}")))
 }
@@ -113,5 +120,11 @@ mod tests {
         let cols = encode(Entity::Visit, &fact).expect("encode");
         assert_eq!(cols.versions, None);
         assert_eq!(decode(&cols.fields, None, cols.version.as_deref()).expect("decode"), fact);
+        // A new record's columns say what `encode` says of it.
+        let text = serde_json::to_string(&fields).expect("json");
+        for entity in [Entity::Visit, Entity::Household] {
+            let fresh = RecordState { fields: fields.clone(), versions: fields.keys().map(|k| (k.clone(), a)).collect(), deleted: None };
+            assert_eq!(new_columns(entity, text.clone(), a), encode(entity, &fresh).expect("encode"));
+        }
     }
 }

@@ -108,7 +108,7 @@ fn touched_by_visit(rows: Vec<(String, String, Option<String>)>) -> HashMap<Stri
 pub fn sqlite_from_v1(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     use rusqlite::params;
     tx.execute_batch(RENAME_V1)?;
-    tx.execute_batch(sql::sync_tables())?;
+    tx.execute_batch(sql::sync_tables(&sql::sqlite_schema()))?;
     tx.execute(COPY_OP_LOG, [])?;
     {
         let mut read = tx.prepare(CODES_V1)?;
@@ -196,7 +196,7 @@ pub async fn postgres_from_v1(tx: &deadpool_postgres::Transaction<'_>) -> Result
          INSERT INTO change_counter (id, last) SELECT 1, COALESCE(MAX(change_seq), 0) FROM records_v1;",
     )
     .await?;
-    tx.batch_execute(sql::sync_tables()).await?;
+    tx.batch_execute(sql::sync_tables(sql::SCHEMA)).await?;
     tx.execute(COPY_OP_LOG, &[]).await?;
     for r in tx.query(CODES_V1, &[]).await? {
         let code: String = r.try_get(0)?;

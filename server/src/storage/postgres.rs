@@ -17,7 +17,9 @@
 
 use super::sql::{self, for_update, pg, SCHEMA, SCHEMA_VERSION};
 use super::*;
-use crate::engine::ports::{entity_text, parse_entity, DeviceRow, OpLogEntry, Partition, Placement, PulledState, RecordKey, ScanRow, Tx};
+use crate::engine::ports::{
+    entity_text, parse_entity, DeviceRow, NewRecord, OpLogEntry, Partition, Placement, PulledState, RecordKey, ScanRow, Tx,
+};
 use crate::engine::{pull, push, state};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashSet;
@@ -350,17 +352,12 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    async fn op_log_get(&mut self, op: OpId) -> Result<Option<OpLogEntry>, StoreError> {
-        let Some(r) = self.query_opt(&pg(sql::OP_LOG_GET), &[&op.to_string()]).await? else { return Ok(None) };
-        let rejection: Option<String> = r.try_get(3)?;
-        Ok(Some(OpLogEntry {
-            op_id: op,
-            device_id: parse_id(r.try_get(0)?, "device id")?.ok_or_else(|| StoreError::Data("op log without device".into()))?,
-            seq: r.try_get(1)?,
-            content_hash: r.try_get(2)?,
-            rejection: rejection.map(|r| serde_json::from_str(&r)).transpose()?,
-            at: from_millis(r.try_get(4)?),
-        }))
+    async fn op_log_many(&mut self, ops: &[OpId]) -> Result<Vec<OpLogEntry>, StoreError> {
+        let ids: Vec<String> = ops.iter().map(ToString::to_string).collect();
+        let rows = self.query(sql::OP_LOG_MANY_PG, &[&ids]).await?;
+        rows.iter()
+            .map(|r| super::sqlite::op_log_entry(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?))
+            .collect()
     }
 
     async fn op_log_put(&mut self, e: &OpLogEntry) -> Result<(), StoreError> {
@@ -388,19 +385,19 @@ impl Tx for PgTx<'_> {
         self.query_opt(&for_update(sql::RECORD), &[&entity_text(entity), &id]).await?.map(|r| record_from_row(&r)).transpose()
     }
 
-    async fn put_record(&mut self, r: &StoredRecord, new: bool) -> Result<(), StoreError> {
-        let s = state::encode(r.entity, &r.state)?;
+    async fn insert_record(&mut self, r: &NewRecord) -> Result<bool, StoreError> {
+        let s = state::new_columns(r.entity, r.fields.clone(), r.version);
         let p = &r.place;
-        let deleted = i32::from(s.deleted);
-        // A new record is inserted only if nobody else did meanwhile: a concurrent
-        // creation of the same key waits for the other transaction and then finds the
-        // row, and this transaction is retried rather than overwrite what it did not see.
-        let written = if new {
-            self.execute(
+        // The change number is given at commit. A concurrent creation of the same key
+        // makes this insert wait for the other transaction, then do nothing: the engine
+        // reads the row then and merges into it.
+        let written = self
+            .execute(
                 &pg(sql::INSERT_RECORD),
                 &[
                     &entity_text(r.entity),
                     &r.id,
+                    &None::<i64>,
                     &p.scope(r.entity),
                     &p.unit,
                     &p.province,
@@ -408,18 +405,26 @@ impl Tx for PgTx<'_> {
                     &p.household_id,
                     &p.team_id,
                     &p.touches_text(),
-                    &deleted,
+                    &i32::from(s.deleted),
                     &s.version,
                     &s.versions,
                     &s.fields,
                 ],
             )
-            .await?
-        } else {
-            self.execute(&pg(sql::UPDATE_RECORD), &[&entity_text(r.entity), &r.id, &deleted, &s.version, &s.versions, &s.fields]).await?
-        };
+            .await?;
+        Ok(written == 1)
+    }
+
+    async fn update_record(&mut self, r: &StoredRecord) -> Result<(), StoreError> {
+        let s = state::encode(r.entity, &r.state)?;
+        let written = self
+            .execute(
+                &pg(sql::UPDATE_RECORD),
+                &[&entity_text(r.entity), &r.id, &i32::from(s.deleted), &s.version, &s.versions, &s.fields, &None::<i64>],
+            )
+            .await?;
         if written != 1 {
-            return Err(StoreError::Contended(format!("{} {} was written by another sync at the same time", entity_text(r.entity), r.id)));
+            return Err(StoreError::Data(format!("{} {} vanished inside its transaction", entity_text(r.entity), r.id)));
         }
         Ok(())
     }

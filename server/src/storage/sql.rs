@@ -56,7 +56,7 @@ CREATE TABLE op_log (
     content_hash TEXT NOT NULL,
     rejection TEXT,
     logged_at_ms BIGINT NOT NULL
-);
+) /* WITHOUT ROWID */;
 CREATE TABLE records (
     entity TEXT NOT NULL,
     entity_id TEXT NOT NULL,
@@ -79,14 +79,21 @@ CREATE INDEX records_scope ON records (scope, change_seq);
 CREATE INDEX records_province ON records (province, change_seq);
 CREATE INDEX records_assignments ON records (team_id) WHERE entity = 'assignment';
 CREATE INDEX records_teams ON records (unit) WHERE entity = 'team';
-CREATE TABLE scope_defs (hash TEXT PRIMARY KEY, def TEXT NOT NULL);
+CREATE TABLE scope_defs (hash TEXT PRIMARY KEY, def TEXT NOT NULL) /* WITHOUT ROWID */;
 "#
 );
 
 /// The tables version 2 made new (version 1's `meta` and `devices` stay as they were).
-pub fn sync_tables() -> &'static str {
-    let at = SCHEMA.find("CREATE TABLE enrolment_codes").unwrap_or(0);
-    &SCHEMA[at..]
+pub fn sync_tables(schema: &str) -> &str {
+    let at = schema.find("CREATE TABLE enrolment_codes").unwrap_or(0);
+    &schema[at..]
+}
+
+/// [`SCHEMA`] as SQLite runs it: small tables keyed by text are stored in their primary
+/// key's b-tree (`WITHOUT ROWID`, one b-tree to write instead of two). PostgreSQL reads
+/// the marker as a comment.
+pub fn sqlite_schema() -> String {
+    SCHEMA.replace("/* WITHOUT ROWID */", "WITHOUT ROWID")
 }
 
 /// Placement columns, in the order `placement_from` reads them.
@@ -99,16 +106,21 @@ pub const SCAN_COLUMNS: &str = "entity, entity_id, change_seq, scope, village_id
 
 pub const DEVICE_ROW: &str = "SELECT last_seq, enrolled_at_ms, revoked_at_ms FROM devices WHERE device_id = ?1";
 pub const SET_LAST_SEQ: &str = "UPDATE devices SET last_seq = ?2 WHERE device_id = ?1";
-pub const OP_LOG_GET: &str = "SELECT device_id, seq, content_hash, rejection, logged_at_ms FROM op_log WHERE op_id = ?1";
+/// The op log's entries for a list of op ids (SQLite: a JSON array; PostgreSQL: `text[]`).
+pub const OP_LOG_MANY_SQLITE: &str =
+    "SELECT op_id, device_id, seq, content_hash, rejection, logged_at_ms FROM op_log WHERE op_id IN (SELECT value FROM json_each(?1))";
+pub const OP_LOG_MANY_PG: &str = "SELECT op_id, device_id, seq, content_hash, rejection, logged_at_ms FROM op_log WHERE op_id = ANY($1)";
 pub const OP_LOG_PUT: &str =
     "INSERT INTO op_log (op_id, device_id, seq, content_hash, rejection, logged_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 pub const PLACEMENT: &str =
     "SELECT unit, province, village_id, household_id, team_id, touches, deleted FROM records WHERE entity = ?1 AND entity_id = ?2";
 pub const RECORD: &str = "SELECT entity, entity_id, unit, province, village_id, household_id, team_id, touches, deleted, fields, versions, version FROM records WHERE entity = ?1 AND entity_id = ?2";
+/// A new record; `?3` is its change number (SQLite) or NULL (PostgreSQL numbers at commit).
 pub const INSERT_RECORD: &str = "INSERT INTO records (entity, entity_id, change_seq, scope, unit, province, village_id, household_id, team_id, touches, deleted, version, versions, fields)
-     VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (entity, entity_id) DO NOTHING";
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (entity, entity_id) DO NOTHING";
+/// A changed record; `?7` as `?3` above.
 pub const UPDATE_RECORD: &str =
-    "UPDATE records SET change_seq = NULL, deleted = ?3, version = ?4, versions = ?5, fields = ?6 WHERE entity = ?1 AND entity_id = ?2";
+    "UPDATE records SET change_seq = ?7, deleted = ?3, version = ?4, versions = ?5, fields = ?6 WHERE entity = ?1 AND entity_id = ?2";
 pub const LOCAL_TOPICS: &str = "SELECT entity_id FROM records WHERE scope = '*' AND entity = 'local_topic' AND deleted = 0";
 pub const TEAMS_IN_UNIT: &str = "SELECT entity, entity_id, unit, province, village_id, household_id, team_id, touches, deleted, fields, versions, version FROM records WHERE entity = 'team' AND unit = ?1 AND deleted = 0 ORDER BY entity_id";
 pub const TEAM_TARGETS: &str = "SELECT village_id, household_id FROM records WHERE entity = 'assignment' AND team_id = ?1 AND deleted = 0";
@@ -123,6 +135,7 @@ pub const STATE: &str = "SELECT fields, version, deleted FROM records WHERE enti
 pub const SCOPE_DEF: &str = "SELECT def FROM scope_defs WHERE hash = ?1";
 pub const PUT_SCOPE_DEF: &str = "INSERT INTO scope_defs (hash, def) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING";
 pub const SET_CHANGE: &str = "UPDATE records SET change_seq = ?3 WHERE entity = ?1 AND entity_id = ?2";
+pub const SET_COUNTER: &str = "UPDATE change_counter SET last = ?1 WHERE id = 1";
 pub const BUMP_COUNTER: &str = "UPDATE change_counter SET last = last + ?1 WHERE id = 1 RETURNING last";
 
 pub const DEVICE_COLUMNS: &str =

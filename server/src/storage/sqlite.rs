@@ -8,9 +8,11 @@
 //! - The engine's [`Tx`] methods are `async` for PostgreSQL's sake; here they never wait,
 //!   so one poll runs them to completion on the blocking thread ([`run_ready`]).
 
-use super::sql::{self, SCHEMA, SCHEMA_VERSION};
+use super::sql::{self, SCHEMA_VERSION};
 use super::*;
-use crate::engine::ports::{entity_text, parse_entity, DeviceRow, OpLogEntry, Partition, Placement, PulledState, RecordKey, ScanRow, Tx};
+use crate::engine::ports::{
+    entity_text, parse_entity, DeviceRow, NewRecord, OpLogEntry, Partition, Placement, PulledState, RecordKey, ScanRow, Tx,
+};
 use crate::engine::{pull, push, state};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashSet;
@@ -49,6 +51,11 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Pages in memory instead of a read() per page of a large database: 64 MiB of cache,
+    // and the file mapped for reads.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
@@ -65,7 +72,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     match found {
         0 => {
-            tx.execute_batch(SCHEMA)?;
+            tx.execute_batch(&sql::sqlite_schema())?;
             tx.execute("INSERT INTO meta (key, value) VALUES ('server_id', ?1)", [crate::credentials::random_hex(8)])?;
         }
         _ => super::migrate::sqlite_from_v1(&tx)?,
@@ -140,14 +147,14 @@ impl SqliteStorage {
         let page = self
             .read(move |c| {
                 let tx = c.transaction()?;
-                let page = run_ready(pull::pull(&mut SqliteTx { tx }, &server_id, device.as_ref(), &cursor, max_bytes))??;
+                let page = run_ready(pull::pull(&mut SqliteTx::new(tx), &server_id, device.as_ref(), &cursor, max_bytes))??;
                 Ok(page)
             })
             .await?;
         if let Some((hash, def)) = page.remember.clone() {
             self.write(move |c, _| {
                 let tx = c.transaction()?;
-                let mut t = SqliteTx { tx };
+                let mut t = SqliteTx::new(tx);
                 run_ready(t.put_scope_def(&hash, &def))??;
                 run_ready(t.commit())?
             })
@@ -248,21 +255,21 @@ impl Storage for SqliteStorage {
     fn record(&self, entity: Entity, id: String) -> BoxFuture<'_, Result<Option<StoredRecord>, StoreError>> {
         Box::pin(self.read(move |c| {
             let tx = c.transaction()?;
-            run_ready(SqliteTx { tx }.record(entity, &id))?
+            run_ready(SqliteTx::new(tx).record(entity, &id))?
         }))
     }
 
     fn team_targets(&self, team: String) -> BoxFuture<'_, Result<TeamTargets, StoreError>> {
         Box::pin(self.read(move |c| {
             let tx = c.transaction()?;
-            run_ready(SqliteTx { tx }.team_targets(&team))?
+            run_ready(SqliteTx::new(tx).team_targets(&team))?
         }))
     }
 
     fn push(&self, device: Device, ops: Vec<Op>, now: DateTime<Utc>) -> BoxFuture<'_, Result<PushOutcome, StoreError>> {
         Box::pin(self.write(move |c, inner| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            run_ready(push::run(SqliteTx { tx }, &device, ops, now, &inner.hooks))?
+            run_ready(push::run(SqliteTx::new(tx), &device, ops, now, &inner.hooks))?
         }))
     }
 
@@ -283,9 +290,46 @@ impl Storage for SqliteStorage {
     }
 }
 
+pub(crate) fn op_log_entry(
+    op: String,
+    device: String,
+    seq: i64,
+    content_hash: String,
+    rejection: Option<String>,
+    at: i64,
+) -> Result<OpLogEntry, StoreError> {
+    Ok(OpLogEntry {
+        op_id: parse_id(Some(op), "op id")?.ok_or_else(|| StoreError::Data("op log without op id".into()))?,
+        device_id: parse_id(Some(device), "device id")?.ok_or_else(|| StoreError::Data("op log without device".into()))?,
+        seq,
+        content_hash,
+        rejection: rejection.map(|r| serde_json::from_str(&r)).transpose()?,
+        at: from_millis(at),
+    })
+}
+
 /// The engine's view of one SQLite transaction.
 pub(crate) struct SqliteTx<'c> {
     pub tx: Transaction<'c>,
+    /// The change number the next write takes. SQLite has one writer at a time, so
+    /// numbering as records are written is numbering in commit order (no second write
+    /// of each row to number it at the end).
+    next_change: Option<i64>,
+}
+
+impl<'c> SqliteTx<'c> {
+    pub fn new(tx: Transaction<'c>) -> Self {
+        Self { tx, next_change: None }
+    }
+
+    fn take_change(&mut self) -> Result<i64, StoreError> {
+        let next = match self.next_change {
+            Some(n) => n,
+            None => self.tx.prepare_cached(sql::MAX_CHANGE)?.query_row([], |r| r.get::<_, i64>(0))? + 1,
+        };
+        self.next_change = Some(next + 1);
+        Ok(next)
+    }
 }
 
 fn placement_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<(Placement, bool)> {
@@ -346,29 +390,22 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn op_log_get(&mut self, op: OpId) -> Result<Option<OpLogEntry>, StoreError> {
-        let row = self
-            .tx
-            .prepare_cached(sql::OP_LOG_GET)?
-            .query_row([op.to_string()], |r| {
+    async fn op_log_many(&mut self, ops: &[OpId]) -> Result<Vec<OpLogEntry>, StoreError> {
+        let ids = serde_json::to_string(&ops.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        let mut st = self.tx.prepare_cached(sql::OP_LOG_MANY_SQLITE)?;
+        let rows = st
+            .query_map([ids], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
                 ))
-            })
-            .optional()?;
-        let Some((device, seq, content_hash, rejection, at)) = row else { return Ok(None) };
-        Ok(Some(OpLogEntry {
-            op_id: op,
-            device_id: parse_id(Some(device), "device id")?.ok_or_else(|| StoreError::Data("op log without device".into()))?,
-            seq,
-            content_hash,
-            rejection: rejection.map(|r| serde_json::from_str(&r)).transpose()?,
-            at: from_millis(at),
-        }))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|(op, device, seq, hash, rejection, at)| op_log_entry(op, device, seq, hash, rejection, at)).collect()
     }
 
     async fn op_log_put(&mut self, e: &OpLogEntry) -> Result<(), StoreError> {
@@ -398,37 +435,43 @@ impl Tx for SqliteTx<'_> {
         self.record(entity, id).await
     }
 
-    async fn put_record(&mut self, r: &StoredRecord, new: bool) -> Result<(), StoreError> {
-        let s = state::encode(r.entity, &r.state)?;
+    async fn insert_record(&mut self, r: &NewRecord) -> Result<bool, StoreError> {
+        let s = state::new_columns(r.entity, r.fields.clone(), r.version);
         let p = &r.place;
-        let written = if new {
-            self.tx.prepare_cached(sql::INSERT_RECORD)?.execute(params![
-                entity_text(r.entity),
-                r.id,
-                p.scope(r.entity),
-                p.unit,
-                p.province,
-                p.village_id,
-                p.household_id,
-                p.team_id,
-                p.touches_text(),
-                i64::from(s.deleted),
-                s.version,
-                s.versions,
-                s.fields
-            ])?
-        } else {
-            self.tx.prepare_cached(sql::UPDATE_RECORD)?.execute(params![
-                entity_text(r.entity),
-                r.id,
-                i64::from(s.deleted),
-                s.version,
-                s.versions,
-                s.fields
-            ])?
-        };
+        let seq = self.take_change()?;
+        let written = self.tx.prepare_cached(sql::INSERT_RECORD)?.execute(params![
+            entity_text(r.entity),
+            r.id,
+            seq,
+            p.scope(r.entity),
+            p.unit,
+            p.province,
+            p.village_id,
+            p.household_id,
+            p.team_id,
+            p.touches_text(),
+            i64::from(s.deleted),
+            s.version,
+            s.versions,
+            s.fields
+        ])?;
+        Ok(written == 1)
+    }
+
+    async fn update_record(&mut self, r: &StoredRecord) -> Result<(), StoreError> {
+        let s = state::encode(r.entity, &r.state)?;
+        let seq = self.take_change()?;
+        let written = self.tx.prepare_cached(sql::UPDATE_RECORD)?.execute(params![
+            entity_text(r.entity),
+            r.id,
+            i64::from(s.deleted),
+            s.version,
+            s.versions,
+            s.fields,
+            seq
+        ])?;
         if written != 1 {
-            return Err(StoreError::Contended(format!("{} {} was written by another sync at the same time", entity_text(r.entity), r.id)));
+            return Err(StoreError::Data(format!("{} {} vanished inside its transaction", entity_text(r.entity), r.id)));
         }
         Ok(())
     }
@@ -504,15 +547,10 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn number_changes(&mut self, keys: &[RecordKey]) -> Result<(), StoreError> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        // One writer at a time: numbers taken here are in commit order.
-        let last: i64 = self.tx.prepare_cached(sql::BUMP_COUNTER)?.query_row([keys.len() as i64], |r| r.get(0))?;
-        let mut st = self.tx.prepare_cached(sql::SET_CHANGE)?;
-        for (i, (entity, id)) in keys.iter().enumerate() {
-            st.execute(params![entity_text(*entity), id, last - keys.len() as i64 + 1 + i as i64])?;
+    async fn number_changes(&mut self, _keys: &[RecordKey]) -> Result<(), StoreError> {
+        // Numbered as written (`take_change`); keep the counter.
+        if let Some(next) = self.next_change {
+            self.tx.prepare_cached(sql::SET_COUNTER)?.execute([next - 1])?;
         }
         Ok(())
     }
