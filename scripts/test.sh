@@ -18,9 +18,9 @@ scripts/with-postgres.sh cargo test --workspace --locked
 step "bounded fuzzing of the codec and the sync endpoint (TUNGNHA_FUZZ_SECONDS=${TUNGNHA_FUZZ_SECONDS:-60} per target)"
 scripts/fuzz.sh
 
-step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench')"
+step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench'), on SQLite and PostgreSQL"
 cargo bench -p tungnha-core --bench store --locked -- --test
-cargo bench -p tungnha-e2e --bench sync --locked -- --test
+scripts/with-postgres.sh bash -c 'cargo bench -p tungnha-e2e --bench sync --locked -- --test && cargo bench -p tungnha-e2e --bench pull --locked -- --test'
 
 if [[ -x scripts/test-kotlin.sh ]]; then
   step "Kotlin JVM tests over the uniffi bindings"

@@ -16,7 +16,7 @@
 //!    where the endpoint's time goes.
 //!
 //! The official's ops get realistic ids before they are pushed (see
-//! [`ids_made_at_their_time`]); the ingest phones' ops are sent exactly as their stores made them.
+//! `tungnha_e2e::ids::fresh_ids`); the ingest phones' ops are sent exactly as their stores made them.
 //!
 //! `cargo bench -p tungnha-e2e --bench sync` (full: ~15 s after the build) or `… -- --test`
 //! (smoke: the same first sync, a small ingest; a few seconds). Prints figures and PASS/MISS
@@ -25,8 +25,6 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Arc, Barrier, Mutex, PoisonError};
 use std::time::Instant;
 use tungnha_core::clock::{Clock, SystemClock};
@@ -39,6 +37,7 @@ use tungnha_core::sync::codec::{self, CONTENT_TYPE};
 use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::sync::{Cursor, Role as SyncRole, SyncRequest, SyncResponse, PROTOCOL_VERSION};
 use tungnha_core::{units, Store};
+use tungnha_e2e::ids::{fresh_ids, remap};
 use tungnha_server::engine::ports::{entity_text, Device};
 use tungnha_server::enrolment::{issue, CodeRequest, Issuer};
 use tungnha_server::{start, RunningServer, ServerConfig};
@@ -434,53 +433,6 @@ fn record_commune(store: &Store, clock: &WallClock, sizes: Sizes) -> Commune {
     Commune { team, volunteer: volunteers[1], ingest, people, visits, self_reports }
 }
 
-/// Ids are UUIDv7: the wall-clock millisecond a record is created, then 74 random bits.
-/// The bench makes days of field work in a second, so the store's ids would share a few
-/// timestamps and run from one counter, and compress unrealistically well. Give each id
-/// the time of the op that first mentions it and fresh random bits (as wire_size.rs does),
-/// keeping the device id. Returns the ops and the id map (old → new).
-fn ids_made_at_their_time(ops: Vec<Op>, device: DeviceId) -> (Vec<Op>, HashMap<String, String>) {
-    fn walk(v: &mut serde_json::Value, millis: i64, seen: &mut HashMap<String, String>, rng: &mut StdRng) {
-        match v {
-            serde_json::Value::String(s) => {
-                if let Some(new) = seen.get(s.as_str()) {
-                    *s = new.clone();
-                } else if let Ok(u) = uuid::Uuid::parse_str(s) {
-                    if u.get_version_num() == 7 && u.hyphenated().to_string() == *s {
-                        let mut b: [u8; 16] = rng.random();
-                        b[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
-                        b[6] = 0x70 | (b[6] & 0x0f);
-                        b[8] = 0x80 | (b[8] & 0x3f);
-                        let new = uuid::Uuid::from_bytes(b).hyphenated().to_string();
-                        seen.insert(s.clone(), new.clone());
-                        *s = new;
-                    }
-                }
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, millis, seen, rng)),
-            serde_json::Value::Object(o) => o.values_mut().for_each(|x| walk(x, millis, seen, rng)),
-            _ => {}
-        }
-    }
-    let mut seen = HashMap::new();
-    seen.insert(device.to_string(), device.to_string());
-    let mut rng = StdRng::seed_from_u64(7);
-    let ops = ops
-        .into_iter()
-        .map(|op| {
-            let mut v = serde_json::to_value(&op).expect("an op is JSON");
-            walk(&mut v, op.hlc.millis, &mut seen, &mut rng);
-            serde_json::from_value(v).expect("a rewritten op is still an op")
-        })
-        .collect();
-    (ops, seen)
-}
-
-fn remap<T: FromStr>(map: &HashMap<String, String>, id: impl std::fmt::Display) -> T {
-    let new = map.get(&id.to_string()).expect("every id of the commune was rewritten");
-    new.parse().ok().expect("a rewritten id parses")
-}
-
 // ---------------------------------------------------------------------------------------
 // Server, enrolment, transports.
 
@@ -753,9 +705,27 @@ fn main() {
         sizes.body_ops,
         sizes.rounds
     );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    run("sqlite", ServerConfig::sqlite(dir.path().join("server.db")), sizes);
+    match tungnha_server::testing::postgres_url_from_env() {
+        Some(cluster) => {
+            let rt = tokio::runtime::Runtime::new().expect("a runtime");
+            let url = rt.block_on(tungnha_server::testing::fresh_postgres_database(&cluster)).expect("a database");
+            drop(rt);
+            run("postgres", ServerConfig::postgres(url), sizes);
+        }
+        None => println!("SYNC postgres: skipped (TUNGNHA_TEST_POSTGRES not set)"),
+    }
+    println!("SYNC done in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Everything above against one server (`name` labels the lines it prints). The bare
+/// baseline is SQLite on both: the target is the endpoint on either database against
+/// the cheapest way to keep the same ops.
+fn run(name: &str, config: ServerConfig, sizes: Sizes) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a Tokio runtime");
     let dir = tempfile::tempdir().expect("a temp dir");
-    let server = rt.block_on(start(ServerConfig::sqlite(dir.path().join("server.db")))).expect("the server starts");
+    let server = rt.block_on(start(config)).expect("the server starts");
     let url = server.url();
     let http = HttpTransport::new(&url, std::time::Duration::from_secs(120));
 
@@ -768,7 +738,7 @@ fn main() {
     let mut req = CodeRequest::new(SyncRole::CommuneOfficial);
     req.commune_key = Some(commune_key());
     let enrolment = client::enrol(&official, &http, &code(&rt, &server, req), "Điện thoại cán bộ xã").expect("the official enrols");
-    let (ops, ids) = ids_made_at_their_time(official.pending_ops(u32::MAX).expect("pending ops"), official.device_id());
+    let (ops, ids) = fresh_ids(official.pending_ops(u32::MAX).expect("pending ops"), &[official.device_id().to_string()], 7);
     let pushed = ops.len();
     let t = Instant::now();
     let mut requests = 0;
@@ -783,7 +753,7 @@ fn main() {
         requests += 1;
     }
     println!(
-        "SYNC setup: {} households, {} people, {} visits, {} self-reports recorded in {recorded_in:.1} s; the official pushed {} ops in {requests} request(s) ({:.1} s)",
+        "SYNC {name} setup: {} households, {} people, {} visits, {} self-reports recorded in {recorded_in:.1} s; the official pushed {} ops in {requests} request(s) ({:.1} s)",
         sizes.households,
         commune.people,
         commune.visits,
@@ -809,7 +779,7 @@ fn main() {
     let per_record = bytes as f64 / records.max(1) as f64;
     let on_2g = s.seconds + processing;
     println!(
-        "SYNC first sync: records={} round_trips={} bytes={} (up {}, down {}) B/record={per_record:.1}",
+        "SYNC {name} first sync: records={} round_trips={} bytes={} (up {}, down {}) B/record={per_record:.1}",
         thousands(records),
         s.round_trips,
         thousands(bytes),
@@ -817,14 +787,14 @@ fn main() {
         thousands(s.bytes_down)
     );
     println!(
-        "SYNC first sync 2G: link {:.2} s ({} × {RTT_S} s + {} B at {} kbit/s) + measured processing {processing:.2} s (server and device, this machine) = {on_2g:.2} s",
+        "SYNC {name} first sync 2G: link {:.2} s ({} × {RTT_S} s + {} B at {} kbit/s) + measured processing {processing:.2} s (server and device, this machine) = {on_2g:.2} s",
         s.seconds,
         s.round_trips,
         thousands(bytes),
         BITS_PER_S / 1000.0
     );
     println!(
-        "SYNC targets: {} B/record <= {TARGET_BYTES_PER_RECORD} | {} round trips <= {TARGET_ROUND_TRIPS} | {} 2G seconds <= {TARGET_2G_S}",
+        "SYNC {name} targets: {} B/record <= {TARGET_BYTES_PER_RECORD} | {} round trips <= {TARGET_ROUND_TRIPS} | {} 2G seconds <= {TARGET_2G_S}",
         verdict(per_record <= TARGET_BYTES_PER_RECORD),
         verdict(s.round_trips <= TARGET_ROUND_TRIPS),
         verdict(on_2g <= TARGET_2G_S),
@@ -859,7 +829,7 @@ fn main() {
     });
     let total_ops: usize = pushers.iter().flat_map(|p| &p.ops_by_round).sum();
     println!(
-        "SYNC ingest setup: {} phones recorded {} ops ({:.1} s); answers carry a 1-byte page budget (one pulled change each)",
+        "SYNC {name} ingest setup: {} phones recorded {} ops ({:.1} s); answers carry a 1-byte page budget (one pulled change each)",
         pushers.len(),
         thousands(total_ops as u64),
         t.elapsed().as_secs_f64()
@@ -887,7 +857,7 @@ fn main() {
         }
         let (sr, br) = (ops as f64 / server_s, ops as f64 / bare_s);
         println!(
-            "SYNC ingest round {}: {} ops from {} phones in {} requests: endpoint {:.3} s = {} ops/s; bare SQLite {:.3} s = {} ops/s; ratio {:.2}",
+            "SYNC {name} ingest round {}: {} ops from {} phones in {} requests: endpoint {:.3} s = {} ops/s; bare SQLite {:.3} s = {} ops/s; ratio {:.2}",
             r + 1,
             thousands(ops as u64),
             pushers.len(),
@@ -930,18 +900,17 @@ fn main() {
     let ratio = median(ratios);
     let bare_median = median(bare_rates);
     println!(
-        "SYNC ingest median: endpoint {} ops/s ({} phones at once), bare SQLite {} ops/s",
+        "SYNC {name} ingest median: endpoint {} ops/s ({} phones at once), bare SQLite {} ops/s",
         thousands(median(server_rates) as u64),
         pushers.len(),
         thousands(bare_median as u64)
     );
     println!(
-        "SYNC ingest breakdown: storage engine alone (Storage::push, one request at a time, no HTTP/auth/decoding/pull) {} ops/s = {:.2} × bare; \
+        "SYNC {name} ingest breakdown: storage engine alone (Storage::push, one request at a time, no HTTP/auth/decoding/pull) {} ops/s = {:.2} × bare; \
          the pull every sync request runs (1-byte page) {pull:.1} ms",
         thousands(engine_rate as u64),
         engine_rate / bare_median
     );
-    println!("RATIO ingest/bare = {ratio:.2} (target >= {TARGET_RATIO}) {}", verdict(ratio >= TARGET_RATIO));
+    println!("RATIO ingest/bare ({name}) = {ratio:.2} (target >= {TARGET_RATIO}) {}", verdict(ratio >= TARGET_RATIO));
     rt.block_on(server.shutdown()).expect("the server stops");
-    println!("SYNC done in {:.1} s", started.elapsed().as_secs_f64());
 }

@@ -8,3 +8,4 @@ pub mod world;
 pub use faults::{Faults, FaultyTransport};
 pub use world::{Device, ServerHandle, World};
 pub mod hostile;
+pub mod ids;
