@@ -108,6 +108,18 @@ impl SyncListener for Progress {
     }
 }
 
+/// The change a server would send for a record an op created.
+fn created(op: &tungnha_core::store::outbox::Op) -> Change {
+    let (s, _) = apply_op(None, op).unwrap();
+    Change {
+        entity: op.entity,
+        id: op.entity_id.clone(),
+        version: s.version().unwrap(),
+        deleted: false,
+        state: serde_json::Value::Object(s.fields),
+    }
+}
+
 fn quick() -> SyncOptions {
     SyncOptions { sleep: Arc::new(|_| {}), max_bytes: 1_500, ..SyncOptions::default() }
 }
@@ -222,16 +234,7 @@ fn a_citizen_phone_without_the_village_can_still_edit_a_person() {
         .unwrap()
         .into_iter()
         .filter(|op| matches!(op.entity, Entity::Household | Entity::Person))
-        .map(|op| {
-            let (s, _) = apply_op(None, &op).unwrap();
-            Change {
-                entity: op.entity,
-                id: op.entity_id.clone(),
-                version: s.version().unwrap(),
-                deleted: false,
-                state: serde_json::Value::Object(s.fields),
-            }
-        })
+        .map(|op| created(&op))
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let b = Store::open(dir.path().join("citizen.db"), options(at(10, 20))).unwrap();
@@ -256,22 +259,7 @@ fn a_citizen_phone_without_the_village_can_still_edit_a_person() {
 fn a_pulled_record_that_cannot_be_applied_is_set_aside() {
     let a = Fixture::new();
     let (h, people) = a.household("Số 1", "Lò Văn Pánh", &["Lò Thị Xuân"]);
-    let good: Vec<Change> = a
-        .store
-        .pending_ops(1000)
-        .unwrap()
-        .into_iter()
-        .map(|op| {
-            let (s, _) = apply_op(None, &op).unwrap();
-            Change {
-                entity: op.entity,
-                id: op.entity_id.clone(),
-                version: s.version().unwrap(),
-                deleted: false,
-                state: serde_json::Value::Object(s.fields),
-            }
-        })
-        .collect();
+    let good: Vec<Change> = a.store.pending_ops(1000).unwrap().into_iter().map(|op| created(&op)).collect();
     // A visit whose topics repeat (the stored rows allow each once) and one that is not a visit at all.
     let visit_id = tungnha_core::ids::VisitId::new();
     let bad_visit = serde_json::json!({

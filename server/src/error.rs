@@ -47,6 +47,9 @@ impl StoreError {
                             || *c == SqlState::ADMIN_SHUTDOWN
                             || *c == SqlState::TOO_MANY_CONNECTIONS
                     })
+                    // Two requests logged one op id at once (a phone and a copy of it):
+                    // the retry finds the other's row and answers from it.
+                    || e.as_db_error().is_some_and(|d| *d.code() == SqlState::UNIQUE_VIOLATION && d.constraint() == Some("op_log_pkey"))
             }
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
                 matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)

@@ -33,6 +33,11 @@ use tungnha_core::validate::{self, LeaderContext, VisitContext};
 /// Longest record id accepted (ids are UUIDs; local topic codes are short).
 const MAX_ID_LEN: usize = 100;
 
+/// Whether a record id is worth looking up (not empty, not longer than any id).
+pub(crate) fn plausible_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN
+}
+
 /// Why an op did not pass: refused (its answer to the client), or the database failed.
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -147,30 +152,137 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Apply one op: check it, merge it into the record, write. Returns the records written,
-/// in order (the op's record, then any conflict it caused).
-pub(crate) async fn apply<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<Vec<RecordKey>, Failure> {
+/// What can be known of an op without the database, found before the request takes
+/// its transaction (so it runs beside other requests' writes): its shape, its payload
+/// decoded into the model type and, where the rules need nothing the database holds,
+/// cleaned into its canonical text. A refusal found here is kept and given at the same
+/// point of the checks as before, so the answer does not depend on when it was found.
+#[derive(Debug)]
+pub(crate) enum Early {
+    /// An update or delete: checked against the record inside the transaction.
+    Change,
+    Village(Village, Cleaned),
+    Household(Household, Cleaned),
+    Person(Person, Cleaned),
+    Visit(Box<Visit>),
+    SelfReport(SelfReport, Cleaned),
+    Verification(SkillVerification),
+    Correction(SkillCorrection),
+    Campaign(Cleaned),
+    Team(Team, Cleaned),
+    Assignment(Assignment, Cleaned),
+    LocalTopic(Cleaned),
+}
+
+/// A new record's canonical text, or why its own content is refused.
+pub(crate) type Cleaned = Result<String, Refusal>;
+
+/// Check what an op is without the database (see [`Early`]).
+pub(crate) fn early(op: &Op, now: DateTime<Utc>) -> Result<Early, Refusal> {
     if !op.fields.is_object() {
-        return Err(Refusal::malformed("fields must be a JSON object").into());
+        return Err(Refusal::malformed("fields must be a JSON object"));
     }
-    if op.entity_id.is_empty() || op.entity_id.len() > MAX_ID_LEN {
-        return Err(Refusal::malformed("the record id is empty or too long").into());
+    if !plausible_id(&op.entity_id) {
+        return Err(Refusal::malformed("the record id is empty or too long"));
     }
     let fact = merge::is_fact(op.entity);
     let kind_fits = if fact { op.kind == OpKind::Append } else { op.kind != OpKind::Append };
     if !kind_fits {
-        return Err(Refusal::malformed(format!("{:?} records cannot be changed by {:?}", op.entity, op.kind)).into());
+        return Err(Refusal::malformed(format!("{:?} records cannot be changed by {:?}", op.entity, op.kind)));
     }
     if op.entity == Entity::Conflict && op.kind != OpKind::Update {
         return Err(Refusal::out_of_scope(
             "Chỉ máy chủ mới tạo hoặc xoá bản ghi xung đột",
             "Only the server makes or removes conflict records",
-        )
-        .into());
+        ));
     }
+    if !matches!(op.kind, OpKind::Create | OpKind::Append) {
+        return Ok(Early::Change);
+    }
+    let sent = &op.fields;
+    Ok(match op.entity {
+        Entity::Village => {
+            let v: Village = decode(sent)?;
+            same_id(v.id, op)?;
+            let clean = cleaned(&v, validate::village);
+            Early::Village(v, clean)
+        }
+        Entity::Household => {
+            let h: Household = decode(sent)?;
+            same_id(h.id, op)?;
+            let clean = cleaned(&h, |h: &Household| validate::household_record(h, now));
+            Early::Household(h, clean)
+        }
+        Entity::Person => {
+            let p: Person = decode(sent)?;
+            same_id(p.id, op)?;
+            let clean = cleaned(&p, |p: &Person| validate::person_record(p, now));
+            Early::Person(p, clean)
+        }
+        Entity::Visit => {
+            let v: Visit = decode(sent)?;
+            same_id(v.id, op)?;
+            if v.attendees.len() > validate::MAX_ATTENDEES {
+                return Err(Refusal::invalid(vec![validate::too_many("attendees", v.attendees.len(), validate::MAX_ATTENDEES)]));
+            }
+            Early::Visit(Box::new(v))
+        }
+        Entity::SelfReport => {
+            let r: SelfReport = decode(sent)?;
+            same_id(r.id, op)?;
+            let new = NewSelfReport { person_id: r.person_id, skills: r.skills.clone(), channel: r.channel, reported_at: r.reported_at };
+            let (clean, problems) = validate::self_report(&new, true, now);
+            let clean = verdict(clean, problems).and_then(|c| {
+                let report =
+                    SelfReport { id: r.id, person_id: c.person_id, skills: c.skills, channel: c.channel, reported_at: c.reported_at };
+                serde_json::to_string(&report).map_err(Refusal::malformed)
+            });
+            Early::SelfReport(r, clean)
+        }
+        Entity::SkillVerification => {
+            let v: SkillVerification = decode(sent)?;
+            same_id(v.id, op)?;
+            Early::Verification(v)
+        }
+        Entity::SkillCorrection => {
+            let c: SkillCorrection = decode(sent)?;
+            same_id(c.id, op)?;
+            Early::Correction(c)
+        }
+        Entity::Campaign => {
+            let c: Campaign = decode(sent)?;
+            same_id(c.id, op)?;
+            Early::Campaign(cleaned(&c, validate::campaign_record))
+        }
+        Entity::Team => {
+            let t: Team = decode(sent)?;
+            same_id(t.id, op)?;
+            let clean = cleaned(&t, validate::team_record);
+            Early::Team(t, clean)
+        }
+        Entity::Assignment => {
+            let a: Assignment = decode(sent)?;
+            same_id(a.id, op)?;
+            let clean = cleaned(&a, |a: &Assignment| (Some(a.clone()), Problems::new()));
+            Early::Assignment(a, clean)
+        }
+        Entity::LocalTopic => {
+            let t: LocalTopic = decode(sent)?;
+            same_id(&t.code, op)?;
+            Early::LocalTopic(cleaned(&t, validate::local_topic))
+        }
+        Entity::Conflict => return Err(Refusal::role()),
+    })
+}
+
+/// Apply one op (its [`early`] checks passed): check it against what the server holds,
+/// merge it into the record, write. Returns the records written, in order (the op's
+/// record, then any conflict it caused).
+pub(crate) async fn apply<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op, early: Early) -> Result<Vec<RecordKey>, Failure> {
+    let fact = merge::is_fact(op.entity);
     let written = match op.kind {
         OpKind::Create | OpKind::Append => {
-            let (fields, place) = new_record(tx, ctx, op).await?;
+            let (fields, place) = new_record(tx, ctx, op, early).await?;
             let record = NewRecord { entity: op.entity, id: op.entity_id.clone(), version: op.hlc, fields, place };
             if tx.insert_record(&record).await? {
                 ctx.placed(op.entity, &op.entity_id, Some(&record.place));
@@ -405,20 +517,15 @@ fn unknown_person() -> Refusal {
 }
 
 /// A new record (create or append): its canonical fields and where it sits.
-async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(String, Placement), Failure> {
-    let sent = &op.fields;
+async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op, early: Early) -> Result<(String, Placement), Failure> {
     let now = ctx.now;
-    Ok(match op.entity {
-        Entity::Village => {
-            let v: Village = decode(sent)?;
-            same_id(v.id, op)?;
+    Ok(match early {
+        Early::Village(v, clean) => {
             let place = Placement { village_id: Some(op.entity_id.clone()), ..in_unit(Some(v.commune_key.clone())) };
             permit(ctx, op.entity, op.kind, &place)?;
-            (cleaned(&v, validate::village)?, place)
+            (clean?, place)
         }
-        Entity::Household => {
-            let h: Household = decode(sent)?;
-            same_id(h.id, op)?;
+        Early::Household(h, clean) => {
             let village = ctx
                 .placement(tx, Entity::Village, &h.village_id.to_string())
                 .await?
@@ -426,11 +533,9 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(St
             let place =
                 Placement { village_id: Some(h.village_id.to_string()), household_id: Some(op.entity_id.clone()), ..in_unit(village.unit) };
             permit(ctx, op.entity, op.kind, &place)?;
-            (cleaned(&h, |h: &Household| validate::household_record(h, now))?, place)
+            (clean?, place)
         }
-        Entity::Person => {
-            let p: Person = decode(sent)?;
-            same_id(p.id, op)?;
+        Early::Person(p, clean) => {
             let household = ctx.placement(tx, Entity::Household, &p.household_id.to_string()).await?.ok_or_else(|| {
                 unknown("household_id", ProblemCode::UnknownHousehold, "Không tìm thấy hộ gia đình", "Household not found")
             })?;
@@ -441,62 +546,40 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(St
                     return Err(Refusal::wrong_author("consent.recorded_by").into());
                 }
             }
-            (cleaned(&p, |p: &Person| validate::person_record(p, now))?, place)
+            (clean?, place)
         }
-        Entity::Visit => visit(tx, ctx, op).await?,
-        Entity::SelfReport => {
-            let r: SelfReport = decode(sent)?;
-            same_id(r.id, op)?;
+        Early::Visit(v) => visit(tx, ctx, &v).await?,
+        Early::SelfReport(r, clean) => {
             let person = ctx.placement(tx, Entity::Person, &r.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(ctx, op.entity, op.kind, &place)?;
-            let new = NewSelfReport { person_id: r.person_id, skills: r.skills.clone(), channel: r.channel, reported_at: r.reported_at };
-            let (clean, problems) = validate::self_report(&new, true, now);
-            let clean = verdict(clean, problems)?;
-            let report = SelfReport {
-                id: r.id,
-                person_id: clean.person_id,
-                skills: clean.skills,
-                channel: clean.channel,
-                reported_at: clean.reported_at,
-            };
-            (serde_json::to_string(&report).map_err(Refusal::malformed)?, place)
+            (clean?, place)
         }
-        Entity::SkillVerification => {
-            let v: SkillVerification = decode(sent)?;
-            same_id(v.id, op)?;
+        Early::Verification(v) => {
             let person = ctx.placement(tx, Entity::Person, &v.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(ctx, op.entity, op.kind, &place)?;
             let leader = leader_context(tx, ctx, v.leader_id, &place).await?;
             (cleaned(&v, |v: &SkillVerification| validate::verification(v, leader, now))?, place)
         }
-        Entity::SkillCorrection => {
-            let c: SkillCorrection = decode(sent)?;
-            same_id(c.id, op)?;
+        Early::Correction(c) => {
             let person = ctx.placement(tx, Entity::Person, &c.person_id.to_string()).await?.ok_or_else(unknown_person)?;
             let place = person_place(&person);
             permit(ctx, op.entity, op.kind, &place)?;
             let leader = leader_context(tx, ctx, c.leader_id, &place).await?;
             (cleaned(&c, |c: &SkillCorrection| validate::correction(c, leader, now))?, place)
         }
-        Entity::Campaign => {
-            let c: Campaign = decode(sent)?;
-            same_id(c.id, op)?;
+        Early::Campaign(clean) | Early::LocalTopic(clean) => {
             let place = in_unit(ctx.device.commune_key.clone());
             permit(ctx, op.entity, op.kind, &place)?;
-            (cleaned(&c, validate::campaign_record)?, place)
+            (clean?, place)
         }
-        Entity::Team => {
-            let t: Team = decode(sent)?;
-            same_id(t.id, op)?;
+        Early::Team(t, clean) => {
             let place = Placement { team_id: Some(op.entity_id.clone()), ..in_unit(Some(t.commune_key.clone())) };
             permit(ctx, op.entity, op.kind, &place)?;
-            (cleaned(&t, validate::team_record)?, place)
+            (clean?, place)
         }
-        Entity::Assignment => {
-            let a: Assignment = decode(sent)?;
-            same_id(a.id, op)?;
+        Early::Assignment(a, clean) => {
             let (_, team_place) = ctx
                 .team(tx, a.team_id)
                 .await?
@@ -518,16 +601,9 @@ async fn new_record<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(St
             let place = Placement { team_id: Some(a.team_id.to_string()), village_id, household_id, ..in_unit(team_place.unit) };
             permit(ctx, op.entity, op.kind, &place)?;
             check_assignee(tx, ctx, &a).await?;
-            (cleaned(&a, |a: &Assignment| (Some(a.clone()), Problems::new()))?, place)
+            (clean?, place)
         }
-        Entity::LocalTopic => {
-            let t: LocalTopic = decode(sent)?;
-            same_id(&t.code, op)?;
-            let place = in_unit(ctx.device.commune_key.clone());
-            permit(ctx, op.entity, op.kind, &place)?;
-            (cleaned(&t, validate::local_topic)?, place)
-        }
-        Entity::Conflict => return Err(Refusal::role().into()),
+        Early::Change => return Err(Refusal::malformed("a change of a record is not a new record").into()),
     })
 }
 
@@ -571,12 +647,7 @@ async fn leader_context<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, leader: MemberId, 
 
 /// A visit: build the core's context from the server's records, check the team's area
 /// and the author, validate, and place it with every household it touches.
-async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, op: &Op) -> Result<(String, Placement), Failure> {
-    let v: Visit = decode(&op.fields)?;
-    same_id(v.id, op)?;
-    if v.attendees.len() > validate::MAX_ATTENDEES {
-        return Err(Refusal::invalid(vec![validate::too_many("attendees", v.attendees.len(), validate::MAX_ATTENDEES)]).into());
-    }
+async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, v: &Visit) -> Result<(String, Placement), Failure> {
     let mut vctx = VisitContext::default();
     // household -> its village, for every household the visit touches
     let mut households: BTreeMap<String, Option<String>> = BTreeMap::new();

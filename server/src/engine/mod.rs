@@ -16,3 +16,4 @@ pub mod push;
 pub(crate) mod reject;
 pub mod scope;
 pub mod state;
+pub(crate) mod write_behind;

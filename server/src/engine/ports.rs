@@ -170,6 +170,10 @@ pub trait Tx {
     /// The op log's entries for these ops (those it has).
     async fn op_log_many(&mut self, ops: &[OpId]) -> Result<Vec<OpLogEntry>, StoreError>;
     async fn op_log_put(&mut self, entry: &OpLogEntry) -> Result<(), StoreError>;
+    /// Several op log rows at once (one statement where the database allows).
+    async fn op_log_put_many(&mut self, entries: &[OpLogEntry]) -> Result<(), StoreError>;
+    /// Which of these records do not exist (deleted ones exist).
+    async fn missing(&mut self, keys: &[RecordKey]) -> Result<Vec<RecordKey>, StoreError>;
     /// Where a record sits, without reading its state.
     async fn placement(&mut self, entity: Entity, id: &str) -> Result<Option<(Placement, bool)>, StoreError>;
     async fn record(&mut self, entity: Entity, id: &str) -> Result<Option<StoredRecord>, StoreError>;
@@ -179,6 +183,9 @@ pub trait Tx {
     /// one a concurrent transaction just committed (the caller then reads it with
     /// [`Tx::lock_record`] and merges into it).
     async fn insert_record(&mut self, record: &NewRecord) -> Result<bool, StoreError>;
+    /// Insert new records in this order (one statement where the database allows);
+    /// returns how many were written (a key that exists is skipped, as above).
+    async fn insert_records(&mut self, records: &[NewRecord]) -> Result<usize, StoreError>;
     /// Write a record read with [`Tx::lock_record`] back.
     async fn update_record(&mut self, record: &StoredRecord) -> Result<(), StoreError>;
     /// Codes of local topics that are not deleted.

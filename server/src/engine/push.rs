@@ -7,6 +7,7 @@ use super::hash::content_hash;
 use super::ports::{Device, OpLogEntry, PushOutcome, RecordKey, TestHooks, Tx};
 use super::reject::Refusal;
 use super::scope::DeviceScope;
+use super::write_behind::WriteBehind;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
@@ -33,21 +34,59 @@ impl Touched {
     }
 }
 
+/// A request's ops with what could be checked of each before its transaction: the
+/// content hash, the admitted clock and the [`check::early`] checks. Made by [`prepare`]
+/// outside the database's write lock, so one request's decoding and cleaning runs while
+/// another writes.
+#[derive(Debug)]
+pub struct Prepared {
+    ops: Vec<PreparedOp>,
+}
+
+#[derive(Debug)]
+struct PreparedOp {
+    op: Op,
+    hash: String,
+    /// The op as applied: its clock re-stamped if it was ahead ([`admit_clock`]).
+    admitted: Result<Option<Op>, Refusal>,
+    early: Result<check::Early, Refusal>,
+}
+
+/// Check what can be checked of each op without the database (pure; CPU only).
+pub fn prepare(ops: Vec<Op>, now: DateTime<Utc>) -> Prepared {
+    let mut ops: Vec<PreparedOp> = ops
+        .into_iter()
+        .map(|op| {
+            let admitted = admit_clock(&op, now);
+            let early = check::early(admitted.as_ref().ok().and_then(Option::as_ref).unwrap_or(&op), now);
+            PreparedOp { hash: content_hash(&op), admitted, early, op }
+        })
+        .collect();
+    ops.sort_by_key(|p| p.op.seq);
+    Prepared { ops }
+}
+
 /// Apply `ops` for `device`, number what they changed, commit.
-pub async fn run<T: Tx>(
-    mut tx: T,
-    device: &Device,
-    ops: Vec<Op>,
-    now: DateTime<Utc>,
-    hooks: &TestHooks,
-) -> Result<PushOutcome, StoreError> {
+pub async fn run<T: Tx>(tx: T, device: &Device, ops: Prepared, now: DateTime<Utc>, hooks: &TestHooks) -> Result<PushOutcome, StoreError> {
+    let mut tx = WriteBehind::new(tx, &created_keys(&ops.ops)).await?;
     let (outcome, touched) = push(&mut tx, device, ops, now).await?;
     if let Some(delay) = hooks.delay_for(device.device_id) {
+        tx.flush().await?;
         tx.hold(delay).await;
     }
     tx.number_changes(&touched).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// The records the request's creates and appends would make (each once).
+fn created_keys(ops: &[PreparedOp]) -> Vec<RecordKey> {
+    let mut seen = HashSet::new();
+    ops.iter()
+        .filter(|p| p.early.as_ref().is_ok_and(|e| !matches!(e, check::Early::Change)))
+        .map(|p| (p.op.entity, p.op.entity_id.clone()))
+        .filter(|k| seen.insert(k.clone()))
+        .collect()
 }
 
 /// An op's clock as the server takes it. Its device part must be the op's device. A
@@ -77,13 +116,7 @@ fn admit_clock(op: &Op, now: DateTime<Utc>) -> Result<Option<Op>, Refusal> {
     Ok(Some(admitted))
 }
 
-async fn push<T: Tx>(
-    tx: &mut T,
-    device: &Device,
-    mut ops: Vec<Op>,
-    now: DateTime<Utc>,
-) -> Result<(PushOutcome, Vec<RecordKey>), StoreError> {
-    ops.sort_by_key(|o| o.seq);
+async fn push<T: Tx>(tx: &mut T, device: &Device, ops: Prepared, now: DateTime<Utc>) -> Result<(PushOutcome, Vec<RecordKey>), StoreError> {
     let mut out = PushOutcome::default();
     // Locked for the transaction; revocation (or a new enrolment) since the request was
     // authenticated stops it here.
@@ -97,10 +130,9 @@ async fn push<T: Tx>(
     let mut ctx = Ctx::new(device, &scope, now);
     let mut touched = Touched::default();
     // The op log's answers for the whole request, read at once.
-    let ids: Vec<_> = ops.iter().map(|o| o.op_id).collect();
+    let ids: Vec<_> = ops.ops.iter().map(|p| p.op.op_id).collect();
     let mut log: HashMap<_, _> = tx.op_log_many(&ids).await?.into_iter().map(|e| (e.op_id, e)).collect();
-    for op in ops {
-        let hash = content_hash(&op);
+    for PreparedOp { op, hash, admitted, early } in ops.ops {
         // 1. Seen before: the same answer again; never applied twice.
         if let Some(seen) = log.get(&op.op_id).cloned() {
             if seen.content_hash != hash || seen.device_id != device.device_id {
@@ -129,11 +161,11 @@ async fn push<T: Tx>(
             continue;
         }
         // 3. and 4. Clock, scope, validation, merge. A refused op still uses up its seq.
-        let result = match admit_clock(&op, now) {
-            Err(r) => Err(Failure::Refused(r)),
-            Ok(restamped) => {
+        let result = match (admitted, early) {
+            (Err(r), _) | (Ok(_), Err(r)) => Err(Failure::Refused(r)),
+            (Ok(restamped), Ok(early)) => {
                 out.restamped += usize::from(restamped.is_some());
-                check::apply(tx, &mut ctx, restamped.as_ref().unwrap_or(&op)).await
+                check::apply(tx, &mut ctx, restamped.as_ref().unwrap_or(&op), early).await
             }
         };
         let rejection = match result {

@@ -247,9 +247,12 @@ impl Storage for PgStorage {
 
     fn push(&self, device: Device, ops: Vec<Op>, now: DateTime<Utc>) -> BoxFuture<'_, Result<PushOutcome, StoreError>> {
         Box::pin(async move {
+            // CPU work that needs no database, off the async threads.
+            let prepared =
+                tokio::task::spawn_blocking(move || push::prepare(ops, now)).await.map_err(|e| StoreError::Task(e.to_string()))?;
             let mut client = self.pool.get().await?;
             let tx = client.transaction().await?;
-            push::run(PgTx { tx }, &device, ops, now, &self.hooks).await
+            push::run(PgTx { tx }, &device, prepared, now, &self.hooks).await
         })
     }
 
@@ -370,6 +373,52 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    async fn op_log_put_many(&mut self, entries: &[OpLogEntry]) -> Result<(), StoreError> {
+        #[derive(Default)]
+        struct Columns<'a> {
+            op: Vec<String>,
+            device: Vec<String>,
+            seq: Vec<i64>,
+            hash: Vec<&'a str>,
+            rejection: Vec<Option<String>>,
+            at: Vec<i64>,
+        }
+        let mut c = Columns::default();
+        for e in entries {
+            c.op.push(e.op_id.to_string());
+            c.device.push(e.device_id.to_string());
+            c.seq.push(e.seq);
+            c.hash.push(&e.content_hash);
+            c.rejection.push(e.rejection.as_ref().map(serde_json::to_string).transpose()?);
+            c.at.push(millis(e.at));
+        }
+        self.execute(
+            "INSERT INTO op_log (op_id, device_id, seq, content_hash, rejection, logged_at_ms)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])",
+            &[&c.op, &c.device, &c.seq, &c.hash, &c.rejection, &c.at],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn missing(&mut self, keys: &[RecordKey]) -> Result<Vec<RecordKey>, StoreError> {
+        let entities: Vec<&str> = keys.iter().map(|(e, _)| entity_text(*e)).collect();
+        let ids: Vec<&str> = keys.iter().map(|(_, id)| id.as_str()).collect();
+        let rows = self
+            .query(
+                "SELECT k.i FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(entity, entity_id, i)
+                 WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.entity = k.entity AND r.entity_id = k.entity_id)",
+                &[&entities, &ids],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let i: i64 = r.try_get(0)?;
+                keys.get((i - 1) as usize).cloned().ok_or_else(|| StoreError::Data("unnest numbered a key out of range".into()))
+            })
+            .collect()
+    }
+
     async fn placement(&mut self, entity: Entity, id: &str) -> Result<Option<(Placement, bool)>, StoreError> {
         self.query_opt(&pg(sql::PLACEMENT), &[&entity_text(entity), &id]).await?.map(|r| placement_at(&r, 0)).transpose()
     }
@@ -413,6 +462,68 @@ impl Tx for PgTx<'_> {
             )
             .await?;
         Ok(written == 1)
+    }
+
+    async fn insert_records(&mut self, records: &[NewRecord]) -> Result<usize, StoreError> {
+        #[derive(Default)]
+        struct Columns {
+            entity: Vec<&'static str>,
+            id: Vec<String>,
+            scope: Vec<String>,
+            unit: Vec<Option<String>>,
+            province: Vec<Option<String>>,
+            village: Vec<Option<String>>,
+            household: Vec<Option<String>>,
+            team: Vec<Option<String>>,
+            touches: Vec<String>,
+            deleted: Vec<i32>,
+            version: Vec<Option<String>>,
+            versions: Vec<Option<String>>,
+            fields: Vec<String>,
+        }
+        let mut c = Columns::default();
+        for r in records {
+            let s = state::new_columns(r.entity, r.fields.clone(), r.version);
+            let p = &r.place;
+            c.entity.push(entity_text(r.entity));
+            c.id.push(r.id.clone());
+            c.scope.push(p.scope(r.entity));
+            c.unit.push(p.unit.clone());
+            c.province.push(p.province.clone());
+            c.village.push(p.village_id.clone());
+            c.household.push(p.household_id.clone());
+            c.team.push(p.team_id.clone());
+            c.touches.push(p.touches_text());
+            c.deleted.push(i32::from(s.deleted));
+            c.version.push(s.version);
+            c.versions.push(s.versions);
+            c.fields.push(s.fields);
+        }
+        // Change numbers are given at commit (`number_changes`).
+        let written = self
+            .execute(
+                "INSERT INTO records (entity, entity_id, scope, unit, province, village_id, household_id, team_id, touches, deleted, version, versions, fields)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                      $9::text[], $10::int[], $11::text[], $12::text[], $13::text[])
+                 ON CONFLICT (entity, entity_id) DO NOTHING",
+                &[
+                    &c.entity,
+                    &c.id,
+                    &c.scope,
+                    &c.unit,
+                    &c.province,
+                    &c.village,
+                    &c.household,
+                    &c.team,
+                    &c.touches,
+                    &c.deleted,
+                    &c.version,
+                    &c.versions,
+                    &c.fields,
+                ],
+            )
+            .await?;
+        Ok(written as usize)
     }
 
     async fn update_record(&mut self, r: &StoredRecord) -> Result<(), StoreError> {

@@ -114,6 +114,7 @@ pub const OP_LOG_PUT: &str =
     "INSERT INTO op_log (op_id, device_id, seq, content_hash, rejection, logged_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 pub const PLACEMENT: &str =
     "SELECT unit, province, village_id, household_id, team_id, touches, deleted FROM records WHERE entity = ?1 AND entity_id = ?2";
+pub const EXISTS: &str = "SELECT 1 FROM records WHERE entity = ?1 AND entity_id = ?2";
 pub const RECORD: &str = "SELECT entity, entity_id, unit, province, village_id, household_id, team_id, touches, deleted, fields, versions, version FROM records WHERE entity = ?1 AND entity_id = ?2";
 /// A new record; `?3` is its change number (SQLite) or NULL (PostgreSQL numbers at commit).
 pub const INSERT_RECORD: &str = "INSERT INTO records (entity, entity_id, change_seq, scope, unit, province, village_id, household_id, team_id, touches, deleted, version, versions, fields)

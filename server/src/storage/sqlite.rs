@@ -108,12 +108,23 @@ impl SqliteStorage {
         &self,
         f: impl FnOnce(&mut Connection, &Inner) -> Result<R, StoreError> + Send + 'static,
     ) -> Result<R, StoreError> {
+        self.write_after(|| (), move |(), conn, inner| f(conn, inner)).await
+    }
+
+    /// Run `before` on a blocking thread without the writer (CPU work that needs no
+    /// database runs beside another request's write), then `f` with it.
+    async fn write_after<P, R: Send + 'static>(
+        &self,
+        before: impl FnOnce() -> P + Send + 'static,
+        f: impl FnOnce(P, &mut Connection, &Inner) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
+            let prepared = before();
             // A panic while holding the lock cannot leave a half-written transaction
             // (it rolls back when dropped), so a poisoned lock is still usable.
             let mut conn = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut conn, &inner)
+            f(prepared, &mut conn, &inner)
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
@@ -267,10 +278,13 @@ impl Storage for SqliteStorage {
     }
 
     fn push(&self, device: Device, ops: Vec<Op>, now: DateTime<Utc>) -> BoxFuture<'_, Result<PushOutcome, StoreError>> {
-        Box::pin(self.write(move |c, inner| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            run_ready(push::run(SqliteTx::new(tx), &device, ops, now, &inner.hooks))?
-        }))
+        Box::pin(self.write_after(
+            move || push::prepare(ops, now),
+            move |prepared, c, inner| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                run_ready(push::run(SqliteTx::new(tx), &device, prepared, now, &inner.hooks))?
+            },
+        ))
     }
 
     fn pull(&self, device: Device, cursor: Cursor, max_bytes: usize) -> BoxFuture<'_, Result<PullPage, StoreError>> {
@@ -421,6 +435,25 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    async fn op_log_put_many(&mut self, entries: &[OpLogEntry]) -> Result<(), StoreError> {
+        // In-process statements cost no round trip: one at a time is as fast.
+        for e in entries {
+            self.op_log_put(e).await?;
+        }
+        Ok(())
+    }
+
+    async fn missing(&mut self, keys: &[RecordKey]) -> Result<Vec<RecordKey>, StoreError> {
+        let mut st = self.tx.prepare_cached(sql::EXISTS)?;
+        let mut out = Vec::new();
+        for key in keys {
+            if !st.exists(params![entity_text(key.0), key.1])? {
+                out.push(key.clone());
+            }
+        }
+        Ok(out)
+    }
+
     async fn placement(&mut self, entity: Entity, id: &str) -> Result<Option<(Placement, bool)>, StoreError> {
         Ok(self.tx.prepare_cached(sql::PLACEMENT)?.query_row(params![entity_text(entity), id], |r| placement_at(r, 0)).optional()?)
     }
@@ -456,6 +489,14 @@ impl Tx for SqliteTx<'_> {
             s.fields
         ])?;
         Ok(written == 1)
+    }
+
+    async fn insert_records(&mut self, records: &[NewRecord]) -> Result<usize, StoreError> {
+        let mut written = 0;
+        for r in records {
+            written += usize::from(self.insert_record(r).await?);
+        }
+        Ok(written)
     }
 
     async fn update_record(&mut self, r: &StoredRecord) -> Result<(), StoreError> {
