@@ -8,12 +8,13 @@
 //!   phone in a mountain village has.)
 //! - Automatic WAL checkpoints are off on the writer: SQLite would otherwise run one
 //!   inside whichever save crosses the threshold, and that save would stall. A small
-//!   background thread checkpoints (PASSIVE) after writes instead.
+//!   background thread checkpoints instead, told by the writer's WAL hook, and keeps the
+//!   log within a budget under any write pattern ([`checkpoint`]).
 //! - Every local change writes its rows and an outbox entry in one transaction (see
 //!   [`outbox`]); sync sends the outbox.
 
 mod apply;
-mod checkpoint;
+pub mod checkpoint;
 mod derive;
 pub mod outbox;
 mod purge;
@@ -32,10 +33,10 @@ use crate::error::{CoreError, CoreResult};
 use crate::hlc::{Hlc, HlcClock};
 use crate::ids::DeviceId;
 use crate::search;
-use checkpoint::Checkpointer;
+use checkpoint::{Checkpointer, WalBudget};
 use chrono::{DateTime, Utc};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -86,16 +87,13 @@ fn fold_function(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Open a connection with the pragmas every connection of ours uses.
-fn connect(path: &Path, writer: bool) -> rusqlite::Result<Connection> {
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    if writer {
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    }
     conn.set_prepared_statement_cache_capacity(64);
     fold_function(&conn)?;
     Ok(conn)
@@ -136,11 +134,11 @@ impl Store {
     /// Open (or create) the store at `path`, upgrading its schema if needed.
     pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> CoreResult<Self> {
         let path = path.as_ref().to_path_buf();
-        let mut conn = connect(&path, true)?;
+        let mut conn = connect(&path)?;
         schema::migrate(&mut conn)?;
         let (device, last, offset, next_seq) = Self::device_row(&conn)?;
-        let reader = connect(&path, false)?;
-        let checkpointer = Checkpointer::start(&path)?;
+        let reader = connect(&path)?;
+        let checkpointer = Checkpointer::attach(&mut conn, &path, WalBudget::default())?;
         Ok(Self {
             writer: Mutex::new(Writer { conn, hlc: HlcClock::new(device, last, offset), next_seq }),
             reader: Mutex::new(reader),
@@ -187,7 +185,7 @@ impl Store {
         }
         let mut guard = self.lock_writer()?;
         let Writer { conn, hlc, next_seq } = &mut *guard;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let rows: Vec<(i64, String)> = {
             let mut st = tx.prepare("SELECT seq, hlc FROM outbox ORDER BY seq")?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -265,16 +263,13 @@ impl Store {
             guard.conn.pragma_update(None, "foreign_keys", true)?;
         }
         drop(guard);
-        if result.is_ok() {
-            self.checkpointer.nudge();
-        }
         result
     }
 
     fn write_locked<T>(&self, guard: &mut Writer, now: DateTime<Utc>, f: impl FnOnce(&mut WriteTx<'_>) -> CoreResult<T>) -> CoreResult<T> {
         let Writer { conn, hlc, next_seq } = guard;
         let (hlc_before, seq_before) = (hlc.clone(), *next_seq);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = WriteTx { tx, hlc, next_seq, now, wall_ms: self.options.clock.now().timestamp_millis(), ops: 0, observed: false };
         let result = f(&mut w);
         let result = result.and_then(|v| w.finish().map(|()| v));
@@ -284,6 +279,11 @@ impl Store {
             *next_seq = seq_before;
         }
         result
+    }
+
+    /// What the background checkpointer has done (tests, diagnostics).
+    pub fn checkpoint_stats(&self) -> checkpoint::CheckpointStats {
+        self.checkpointer.stats()
     }
 
     /// Checkpoint the WAL now (e.g. when the app goes to the background).

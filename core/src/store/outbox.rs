@@ -8,7 +8,7 @@ use crate::error::CoreResult;
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, OpId};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 /// What kind of record an operation changes.
@@ -137,7 +137,7 @@ impl Store {
     /// Forget operations the server acknowledged (idempotent: unknown ids are ignored).
     pub fn acknowledge(&self, op_ids: &[OpId]) -> CoreResult<()> {
         let mut guard = self.lock_writer()?;
-        let tx = guard.conn.transaction()?;
+        let tx = guard.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut st = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
             for id in op_ids {

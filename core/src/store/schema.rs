@@ -5,7 +5,7 @@
 //! add a new one. `tests::upgrades_a_database_made_by_the_first_schema` keeps us honest.
 
 use crate::error::{CoreError, CoreResult};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Migration 1: the first released schema. Facts only: households, people, visits,
 /// self-reports, skills, campaigns, teams, assignments and the outbox.
@@ -290,7 +290,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> CoreResult<()> {
         return Err(CoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize).take((target - found).max(0) as usize) {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;

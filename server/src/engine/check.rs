@@ -157,7 +157,7 @@ impl<'a> Ctx<'a> {
 /// decoded into the model type and, where the rules need nothing the database holds,
 /// cleaned into its canonical text. A refusal found here is kept and given at the same
 /// point of the checks as before, so the answer does not depend on when it was found.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Early {
     /// An update or delete: checked against the record inside the transaction.
     Change,

@@ -203,10 +203,13 @@ pub trait Tx {
     /// A scope definition a cursor refers to (by its hash).
     async fn scope_def(&mut self, hash: &str) -> Result<Option<String>, StoreError>;
     async fn put_scope_def(&mut self, hash: &str, def: &str) -> Result<(), StoreError>;
-    /// Give every written record its change number, in this order and in commit order
-    /// (a backend that writes one transaction at a time may have numbered them as it
-    /// wrote them, in the same order).
-    async fn number_changes(&mut self, keys: &[RecordKey]) -> Result<(), StoreError>;
+    /// The last writes before commit: insert `held` (new records not written yet, whose
+    /// keys were absent) and give every record this transaction wrote — `order` lists
+    /// them all, `held` ones included, each once — its change number, in this order and
+    /// in commit order. A backend that writes one transaction at a time may have numbered
+    /// the others as it wrote them, in the same order (then `held` come last). Returns how
+    /// many of `held` were written: fewer if another transaction created one meanwhile.
+    async fn finish_writes(&mut self, held: &[NewRecord], order: &[RecordKey]) -> Result<usize, StoreError>;
     async fn commit(self) -> Result<(), StoreError>;
     /// Keep the transaction open a while (fault injection in tests).
     async fn hold(&mut self, how_long: std::time::Duration);

@@ -18,10 +18,19 @@ use tungnha_core::model::{Visit, VisitPlace};
 use tungnha_core::store::outbox::Entity;
 use tungnha_core::sync::{Change, Cursor, Purge};
 
-/// Rows fetched per query while walking a partition.
+/// Rows fetched per query while walking a partition, at most.
 const CHUNK: i64 = 512;
-/// States fetched per query.
+/// States fetched per query, at most.
 const STATE_BATCH: usize = 128;
+/// A small record's state in bytes: a page of `max_bytes` holds about `max_bytes / this`
+/// records, so a small page (a sync that mostly pushes) reads only what it can send.
+const SMALL_STATE_BYTES: usize = 100;
+
+/// How many rows to read per query for a page of `max_bytes`: what the page can hold,
+/// within `[min, max]`.
+fn batch_for(max_bytes: usize, min: usize, max: usize) -> usize {
+    (max_bytes / SMALL_STATE_BYTES + 1).clamp(min, max)
+}
 
 /// One page of changes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -144,10 +153,13 @@ pub async fn pull<T: Tx>(
     let mut page = PullPage { purge, remember, ..PullPage::default() };
     let mut cursor = after;
     let mut batch: Vec<ScanRow> = Vec::new();
+    // Rows the scope does not admit are skipped, so a walk reads a few more than it sends.
+    let chunk = batch_for(max_bytes, 32, CHUNK as usize) as i64;
+    let state_batch = batch_for(max_bytes, 2, STATE_BATCH);
     'fill: loop {
         for w in walks.iter_mut().filter(|w| w.rows.is_empty() && !w.done && w.pos < upto) {
-            let rows = tx.scan(&w.part, w.pos, upto, CHUNK).await?;
-            w.done = (rows.len() as i64) < CHUNK;
+            let rows = tx.scan(&w.part, w.pos, upto, chunk).await?;
+            w.done = (rows.len() as i64) < chunk;
             if let Some(last) = rows.last() {
                 w.pos = last.change_seq;
             }
@@ -168,7 +180,7 @@ pub async fn pull<T: Tx>(
         let seq = row.change_seq;
         if scope.admits(&row) {
             batch.push(row);
-            if batch.len() >= STATE_BATCH && !flush(tx, &scope, &mut batch, &mut page, max_bytes, &mut cursor).await? {
+            if batch.len() >= state_batch && !flush(tx, &scope, &mut batch, &mut page, max_bytes, &mut cursor).await? {
                 break 'fill;
             }
         }

@@ -38,12 +38,12 @@ impl Touched {
 /// content hash, the admitted clock and the [`check::early`] checks. Made by [`prepare`]
 /// outside the database's write lock, so one request's decoding and cleaning runs while
 /// another writes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Prepared {
     ops: Vec<PreparedOp>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PreparedOp {
     op: Op,
     hash: String,
@@ -56,10 +56,19 @@ struct PreparedOp {
 pub fn prepare(ops: Vec<Op>, now: DateTime<Utc>) -> Prepared {
     let mut ops: Vec<PreparedOp> = ops
         .into_iter()
-        .map(|op| {
-            let admitted = admit_clock(&op, now);
+        .map(|mut op| {
+            let hash = content_hash(&op);
+            let mut admitted = admit_clock(&op, now);
             let early = check::early(admitted.as_ref().ok().and_then(Option::as_ref).unwrap_or(&op), now);
-            PreparedOp { hash: content_hash(&op), admitted, early, op }
+            if early.as_ref().is_ok_and(|e| !matches!(e, check::Early::Change)) {
+                // A new record goes on in its typed, cleaned form; its JSON tree is freed
+                // here, outside the write lock.
+                op.fields = serde_json::Value::Null;
+                if let Ok(Some(a)) = &mut admitted {
+                    a.fields = serde_json::Value::Null;
+                }
+            }
+            PreparedOp { hash, admitted, early, op }
         })
         .collect();
     ops.sort_by_key(|p| p.op.seq);
@@ -74,7 +83,7 @@ pub async fn run<T: Tx>(tx: T, device: &Device, ops: Prepared, now: DateTime<Utc
         tx.flush().await?;
         tx.hold(delay).await;
     }
-    tx.number_changes(&touched).await?;
+    tx.finish_writes(&[], &touched).await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -131,7 +140,8 @@ async fn push<T: Tx>(tx: &mut T, device: &Device, ops: Prepared, now: DateTime<U
     let mut touched = Touched::default();
     // The op log's answers for the whole request, read at once.
     let ids: Vec<_> = ops.ops.iter().map(|p| p.op.op_id).collect();
-    let mut log: HashMap<_, _> = tx.op_log_many(&ids).await?.into_iter().map(|e| (e.op_id, e)).collect();
+    let mut log: HashMap<_, _> = HashMap::with_capacity(ids.len());
+    log.extend(tx.op_log_many(&ids).await?.into_iter().map(|e| (e.op_id, e)));
     for PreparedOp { op, hash, admitted, early } in ops.ops {
         // 1. Seen before: the same answer again; never applied twice.
         if let Some(seen) = log.get(&op.op_id).cloned() {

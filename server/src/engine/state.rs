@@ -58,9 +58,16 @@ pub fn encode(entity: Entity, state: &RecordState) -> Result<StateColumns, Store
 
 /// The columns of a record just made: every field at `version`.
 pub fn new_columns(entity: Entity, fields: String, version: Hlc) -> StateColumns {
+    let (version, versions) = new_versions(entity, version);
+    StateColumns { fields, versions, version: Some(version), deleted: false }
+}
+
+/// The version columns of a record just made (`version`, `versions`), for a writer that
+/// binds the fields it already holds.
+pub fn new_versions(entity: Entity, version: Hlc) -> (String, Option<String>) {
     let version = version.to_string();
     let versions = (!merge::is_fact(entity)).then(|| format!("{{\"{DEFAULT}\":\"{version}\"}}"));
-    StateColumns { fields, versions, version: Some(version), deleted: false }
+    (version, versions)
 }
 
 fn hlc(text: &str) -> Result<Hlc, StoreError> {

@@ -1,6 +1,7 @@
 //! Write-behind for a push: new records and op log rows are kept in memory and written
 //! in batches (one statement each on PostgreSQL, instead of two round trips per op),
-//! before anything could read them and at the end of the request.
+//! before anything could read them and at the end of the request, where new records go
+//! in with their change numbers ([`Tx::finish_writes`]).
 //!
 //! What makes it safe:
 //! - a new record is held back only if its key was absent when the request began
@@ -42,21 +43,30 @@ impl<T: Tx> WriteBehind<T> {
     pub async fn flush(&mut self) -> Result<(), StoreError> {
         if !self.records.is_empty() {
             let written = self.inner.insert_records(&self.records).await?;
-            if written != self.records.len() {
-                return Err(StoreError::Contended(format!(
-                    "{} of {} new records were created by another request meanwhile",
-                    self.records.len() - written,
-                    self.records.len()
-                )));
-            }
-            self.records.clear();
-            self.held.clear();
+            self.written(written)?;
         }
+        self.flush_log().await
+    }
+
+    async fn flush_log(&mut self) -> Result<(), StoreError> {
         if !self.log.is_empty() {
             self.inner.op_log_put_many(&self.log).await?;
             self.log.clear();
         }
         Ok(())
+    }
+
+    /// The held records were written (`written` of them): forget them, or fail as
+    /// contended if another request created one of their keys in between.
+    fn written(&mut self, written: usize) -> Result<(), StoreError> {
+        let held = self.records.len();
+        self.records.clear();
+        self.held.clear();
+        if written == held {
+            Ok(())
+        } else {
+            Err(StoreError::Contended(format!("{} of {held} new records were created by another request meanwhile", held - written)))
+        }
     }
 }
 
@@ -166,9 +176,15 @@ impl<T: Tx> Tx for WriteBehind<T> {
         self.inner.put_scope_def(hash, def).await
     }
 
-    async fn number_changes(&mut self, keys: &[RecordKey]) -> Result<(), StoreError> {
-        self.flush().await?;
-        self.inner.number_changes(keys).await
+    async fn finish_writes(&mut self, held: &[NewRecord], order: &[RecordKey]) -> Result<usize, StoreError> {
+        self.flush_log().await?;
+        // What this wrapper holds goes in with the last writes: PostgreSQL then writes
+        // each new row once, with its change number, instead of inserting and numbering.
+        self.records.extend_from_slice(held);
+        let written = self.inner.finish_writes(&self.records, order).await?;
+        let all = self.records.len();
+        self.written(written)?;
+        Ok(all)
     }
 
     async fn commit(mut self) -> Result<(), StoreError> {

@@ -5,13 +5,14 @@
 //!   order even if the app sends two requests at once, and a revocation waits for (or
 //!   stops) the push in flight;
 //! - a record is read for change with `FOR UPDATE`, so two merges into one record
-//!   serialise; two creations of one key meet on its primary key, and the later one is
-//!   answered 503 and retried by the phone (then it merges);
+//!   serialise; two creations of one key meet on its primary key, and the later request
+//!   runs once more, merging into the record the other made (`Storage::push` below);
 //! - change numbers are **not** taken when a row is written: a number taken early could
 //!   commit after a larger one, and a reader that saw the larger would skip it. Instead,
 //!   at the end of the transaction, under `pg_advisory_xact_lock(CHANGE_LOCK)`, the
-//!   counter is bumped, every written row gets its number, and the transaction commits
-//!   while still holding the lock. Numbering and commit are serialised, so when a reader
+//!   counter is bumped, the request's new records are inserted with their numbers (the
+//!   engine holds them back until then) and the rows it changed before are numbered,
+//!   and the transaction commits while still holding the lock. Numbering and commit are serialised, so when a reader
 //!   sees number N committed, every number below N is committed too
 //!   (docs/sync-protocol.md §2).
 
@@ -22,7 +23,7 @@ use crate::engine::ports::{
 };
 use crate::engine::{pull, push, state};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
@@ -251,8 +252,18 @@ impl Storage for PgStorage {
             let prepared =
                 tokio::task::spawn_blocking(move || push::prepare(ops, now)).await.map_err(|e| StoreError::Task(e.to_string()))?;
             let mut client = self.pool.get().await?;
+            // New records are written at the end of the transaction (write-behind); if
+            // another sync created one of them in between, run once more: this time the
+            // record exists and the op merges into it, as a create of an existing record does.
+            let again = prepared.clone();
             let tx = client.transaction().await?;
-            push::run(PgTx { tx }, &device, prepared, now, &self.hooks).await
+            match push::run(PgTx { tx }, &device, prepared, now, &self.hooks).await {
+                Err(StoreError::Contended(_)) => {
+                    let tx = client.transaction().await?;
+                    push::run(PgTx { tx }, &device, again, now, &self.hooks).await
+                }
+                other => other,
+            }
         })
     }
 
@@ -307,6 +318,72 @@ fn record_from_row(r: &Row) -> Result<StoredRecord, StoreError> {
 }
 
 impl PgTx<'_> {
+    /// Insert new records in one statement, each with its change number (or none yet);
+    /// returns how many were written (an existing key is skipped).
+    async fn insert_rows(&self, records: &[NewRecord], seqs: &[Option<i64>]) -> Result<usize, StoreError> {
+        #[derive(Default)]
+        struct Columns<'a> {
+            entity: Vec<&'static str>,
+            id: Vec<String>,
+            seq: Vec<Option<i64>>,
+            scope: Vec<String>,
+            unit: Vec<Option<String>>,
+            province: Vec<Option<String>>,
+            village: Vec<Option<String>>,
+            household: Vec<Option<String>>,
+            team: Vec<Option<String>>,
+            touches: Vec<String>,
+            deleted: Vec<i32>,
+            version: Vec<Option<String>>,
+            versions: Vec<Option<String>>,
+            fields: Vec<&'a str>,
+        }
+        let mut c = Columns::default();
+        for (r, seq) in records.iter().zip(seqs) {
+            let (version, versions) = state::new_versions(r.entity, r.version);
+            let p = &r.place;
+            c.entity.push(entity_text(r.entity));
+            c.id.push(r.id.clone());
+            c.seq.push(*seq);
+            c.scope.push(p.scope(r.entity));
+            c.unit.push(p.unit.clone());
+            c.province.push(p.province.clone());
+            c.village.push(p.village_id.clone());
+            c.household.push(p.household_id.clone());
+            c.team.push(p.team_id.clone());
+            c.touches.push(p.touches_text());
+            c.deleted.push(0);
+            c.version.push(Some(version));
+            c.versions.push(versions);
+            c.fields.push(&r.fields);
+        }
+        let written = self
+            .execute(
+                "INSERT INTO records (entity, entity_id, change_seq, scope, unit, province, village_id, household_id, team_id, touches, deleted, version, versions, fields)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                                      $10::text[], $11::int[], $12::text[], $13::text[], $14::text[])
+                 ON CONFLICT (entity, entity_id) DO NOTHING",
+                &[
+                    &c.entity,
+                    &c.id,
+                    &c.seq,
+                    &c.scope,
+                    &c.unit,
+                    &c.province,
+                    &c.village,
+                    &c.household,
+                    &c.team,
+                    &c.touches,
+                    &c.deleted,
+                    &c.version,
+                    &c.versions,
+                    &c.fields,
+                ],
+            )
+            .await?;
+        Ok(written as usize)
+    }
+
     async fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
         let st = self.tx.prepare_cached(sql).await?;
         Ok(self.tx.query(&st, params).await?)
@@ -465,65 +542,8 @@ impl Tx for PgTx<'_> {
     }
 
     async fn insert_records(&mut self, records: &[NewRecord]) -> Result<usize, StoreError> {
-        #[derive(Default)]
-        struct Columns {
-            entity: Vec<&'static str>,
-            id: Vec<String>,
-            scope: Vec<String>,
-            unit: Vec<Option<String>>,
-            province: Vec<Option<String>>,
-            village: Vec<Option<String>>,
-            household: Vec<Option<String>>,
-            team: Vec<Option<String>>,
-            touches: Vec<String>,
-            deleted: Vec<i32>,
-            version: Vec<Option<String>>,
-            versions: Vec<Option<String>>,
-            fields: Vec<String>,
-        }
-        let mut c = Columns::default();
-        for r in records {
-            let s = state::new_columns(r.entity, r.fields.clone(), r.version);
-            let p = &r.place;
-            c.entity.push(entity_text(r.entity));
-            c.id.push(r.id.clone());
-            c.scope.push(p.scope(r.entity));
-            c.unit.push(p.unit.clone());
-            c.province.push(p.province.clone());
-            c.village.push(p.village_id.clone());
-            c.household.push(p.household_id.clone());
-            c.team.push(p.team_id.clone());
-            c.touches.push(p.touches_text());
-            c.deleted.push(i32::from(s.deleted));
-            c.version.push(s.version);
-            c.versions.push(s.versions);
-            c.fields.push(s.fields);
-        }
-        // Change numbers are given at commit (`number_changes`).
-        let written = self
-            .execute(
-                "INSERT INTO records (entity, entity_id, scope, unit, province, village_id, household_id, team_id, touches, deleted, version, versions, fields)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                                      $9::text[], $10::int[], $11::text[], $12::text[], $13::text[])
-                 ON CONFLICT (entity, entity_id) DO NOTHING",
-                &[
-                    &c.entity,
-                    &c.id,
-                    &c.scope,
-                    &c.unit,
-                    &c.province,
-                    &c.village,
-                    &c.household,
-                    &c.team,
-                    &c.touches,
-                    &c.deleted,
-                    &c.version,
-                    &c.versions,
-                    &c.fields,
-                ],
-            )
-            .await?;
-        Ok(written as usize)
+        // Change numbers are given at commit (`finish_writes`).
+        self.insert_rows(records, &vec![None; records.len()]).await
     }
 
     async fn update_record(&mut self, r: &StoredRecord) -> Result<(), StoreError> {
@@ -610,24 +630,36 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    async fn number_changes(&mut self, keys: &[RecordKey]) -> Result<(), StoreError> {
-        if keys.is_empty() {
-            return Ok(());
+    async fn finish_writes(&mut self, held: &[NewRecord], order: &[RecordKey]) -> Result<usize, StoreError> {
+        if order.is_empty() && held.is_empty() {
+            return Ok(0);
         }
         // Held until COMMIT: numbering and commit are one step for every writer.
         self.execute("SELECT pg_advisory_xact_lock($1, 0)", &[&CHANGE_LOCK]).await?;
-        let n = keys.len() as i64;
+        let n = order.len() as i64;
         let last: i64 = self.query_opt(&pg(sql::BUMP_COUNTER), &[&n]).await?.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
-        let entities: Vec<&str> = keys.iter().map(|(e, _)| entity_text(*e)).collect();
-        let ids: Vec<&str> = keys.iter().map(|(_, id)| id.as_str()).collect();
-        let seqs: Vec<i64> = (0..n).map(|i| last - n + 1 + i).collect();
-        self.execute(
-            "UPDATE records r SET change_seq = k.seq FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(entity, entity_id, seq)
-             WHERE r.entity = k.entity AND r.entity_id = k.entity_id",
-            &[&entities, &ids, &seqs],
-        )
-        .await?;
-        Ok(())
+        let seq_of: HashMap<(Entity, &str), i64> =
+            order.iter().enumerate().map(|(i, (e, id))| ((*e, id.as_str()), last - n + 1 + i as i64)).collect();
+        // New rows are written once, with their numbers; rows written earlier are numbered.
+        let held_seqs: Vec<Option<i64>> = held.iter().map(|r| seq_of.get(&(r.entity, r.id.as_str())).copied()).collect();
+        if held_seqs.contains(&None) {
+            return Err(StoreError::Data("a new record of the request is missing from its change order".into()));
+        }
+        let written = if held.is_empty() { 0 } else { self.insert_rows(held, &held_seqs).await? };
+        let new: HashSet<(Entity, &str)> = held.iter().map(|r| (r.entity, r.id.as_str())).collect();
+        let earlier: Vec<&RecordKey> = order.iter().filter(|(e, id)| !new.contains(&(*e, id.as_str()))).collect();
+        if !earlier.is_empty() {
+            let entities: Vec<&str> = earlier.iter().map(|(e, _)| entity_text(*e)).collect();
+            let ids: Vec<&str> = earlier.iter().map(|(_, id)| id.as_str()).collect();
+            let seqs: Vec<Option<i64>> = earlier.iter().map(|(e, id)| seq_of.get(&(*e, id.as_str())).copied()).collect();
+            self.execute(
+                "UPDATE records r SET change_seq = k.seq FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(entity, entity_id, seq)
+                 WHERE r.entity = k.entity AND r.entity_id = k.entity_id",
+                &[&entities, &ids, &seqs],
+            )
+            .await?;
+        }
+        Ok(written)
     }
 
     async fn commit(self) -> Result<(), StoreError> {

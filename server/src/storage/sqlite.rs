@@ -21,12 +21,15 @@ use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tungnha_core::ids::OpId;
+use tungnha_core::store::checkpoint::{Checkpointer, WalBudget};
 
 /// Readers kept open between requests.
 const MAX_IDLE_READERS: usize = 8;
 
 struct Inner {
     writer: Mutex<Connection>,
+    /// Checkpoints the WAL in the background, off the writer (see `Checkpointer`).
+    _checkpointer: Checkpointer,
     readers: Mutex<Vec<Connection>>,
     path: PathBuf,
     server_id: String,
@@ -101,7 +104,18 @@ impl SqliteStorage {
         let mut writer = connect(&path)?;
         migrate(&mut writer)?;
         let server_id: String = writer.query_row("SELECT value FROM meta WHERE key = 'server_id'", [], |r| r.get(0))?;
-        Ok(Self { inner: Arc::new(Inner { writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), path, server_id, hooks }) })
+        // A sync's commit never runs a checkpoint: that would hold the only writer.
+        let checkpointer = Checkpointer::attach(&mut writer, &path, WalBudget::SERVER)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                _checkpointer: checkpointer,
+                readers: Mutex::new(Vec::new()),
+                path,
+                server_id,
+                hooks,
+            }),
+        })
     }
 
     async fn write<R: Send + 'static>(
@@ -164,7 +178,7 @@ impl SqliteStorage {
             .await?;
         if let Some((hash, def)) = page.remember.clone() {
             self.write(move |c, _| {
-                let tx = c.transaction()?;
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let mut t = SqliteTx::new(tx);
                 run_ready(t.put_scope_def(&hash, &def))??;
                 run_ready(t.commit())?
@@ -469,7 +483,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     async fn insert_record(&mut self, r: &NewRecord) -> Result<bool, StoreError> {
-        let s = state::new_columns(r.entity, r.fields.clone(), r.version);
+        let (version, versions) = state::new_versions(r.entity, r.version);
         let p = &r.place;
         let seq = self.take_change()?;
         let written = self.tx.prepare_cached(sql::INSERT_RECORD)?.execute(params![
@@ -483,10 +497,10 @@ impl Tx for SqliteTx<'_> {
             p.household_id,
             p.team_id,
             p.touches_text(),
-            i64::from(s.deleted),
-            s.version,
-            s.versions,
-            s.fields
+            0,
+            version,
+            versions,
+            r.fields
         ])?;
         Ok(written == 1)
     }
@@ -588,12 +602,14 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn number_changes(&mut self, _keys: &[RecordKey]) -> Result<(), StoreError> {
-        // Numbered as written (`take_change`); keep the counter.
+    async fn finish_writes(&mut self, held: &[NewRecord], _order: &[RecordKey]) -> Result<usize, StoreError> {
+        // Numbered as written (`take_change`), held records last as `order` has them;
+        // keep the counter.
+        let written = self.insert_records(held).await?;
         if let Some(next) = self.next_change {
             self.tx.prepare_cached(sql::SET_COUNTER)?.execute([next - 1])?;
         }
-        Ok(())
+        Ok(written)
     }
 
     async fn commit(self) -> Result<(), StoreError> {
