@@ -674,3 +674,50 @@ fn one_record_created_by_two_syncs_at_once_is_merged(b: Backend) {
     let topic = env.pull_all(&reader).into_iter().find(|c| c.entity == Entity::LocalTopic && c.id == code).unwrap();
     assert_eq!(topic.state["name_vi"], "Chuyển đổi số", "the later write wins, whatever the arrival order");
 }
+
+/// Issue 14: the server's SQLite file and the dashboard projection keep their WAL within
+/// budget under a stream of syncs, and leave none behind once idle. The server's budget is
+/// shrunk so a test crosses it many times over.
+#[test]
+fn the_servers_wal_stays_within_budget_under_a_stream_of_syncs() {
+    use tungnha_core::store::checkpoint::WalBudget;
+    use tungnha_server::TestHooks;
+    const FRAME: u64 = 4096;
+    let budget = WalBudget { soft_frames: 32, hard_frames: 128, settle: Duration::from_millis(200) };
+    let env = Env::with_hooks(&Backend::Sqlite, TestHooks { wal_budget: Some(budget), ..TestHooks::default() });
+    let c = commune(&env);
+    let phone = env.phone("volunteer", volunteer(c.team_a, c.volunteer_a));
+    env.sync(&phone);
+    let wal = |name: &str| std::fs::metadata(env.dir.path().join(format!("{name}-wal"))).map(|m| m.len()).unwrap_or(0);
+    let (mut server_max, mut dashboard_max, mut ops) = (0, 0, 0u64);
+    for round in 0..16 {
+        for i in 0..40 {
+            let (h, people) = household(&phone.store, c.va, &format!("Số {round}/{i}"), "Nguyễn Văn An", &["Trần Thị Bình"]);
+            phone.store.record_visit(&visit(&phone.store, c.team_a, c.volunteer_a, h, &people)).unwrap();
+        }
+        let report = env.sync(&phone);
+        assert_eq!(report.progress.ops_rejected, 0);
+        ops += u64::from(report.progress.ops_sent);
+        // The dashboard's projection catches up when it is read.
+        let figures = ureq::get(format!("{}/api/figures?commune={COMMUNE}", env.url())).call().map(|r| r.status().as_u16());
+        assert_eq!(figures.ok(), Some(200));
+        server_max = server_max.max(wal("server.db"));
+        dashboard_max = dashboard_max.max(wal("dashboard.db"));
+    }
+    // The budget's log, plus the one request the gate let in before it was emptied.
+    let server_bound = u64::from(budget.hard_frames) * FRAME + 2 * 1024 * 1024;
+    let dashboard_bound = u64::from(WalBudget::default().hard_frames) * FRAME + 2 * 1024 * 1024;
+    eprintln!("{ops} ops synced: largest WAL {server_max} B on the server (bound {server_bound}), {dashboard_max} B under the dashboard (bound {dashboard_bound})");
+    assert!(ops >= 16 * 40 * 3, "{ops} ops");
+    assert!(server_max <= server_bound, "server WAL {server_max} B");
+    // Every page of the database went through the log: without checkpoints it would hold more.
+    let written = std::fs::metadata(env.dir.path().join("server.db")).unwrap().len();
+    assert!(written > server_bound, "the test wrote too little to cross the budget: {written} B");
+    assert!(dashboard_max <= dashboard_bound, "dashboard WAL {dashboard_max} B");
+    // Idle: both logs are emptied.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while (wal("server.db"), wal("dashboard.db")) != (0, 0) {
+        assert!(std::time::Instant::now() < deadline, "WAL left behind when idle: {} B, {} B", wal("server.db"), wal("dashboard.db"));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

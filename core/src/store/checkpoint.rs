@@ -7,77 +7,99 @@
 //! writer's WAL hook — which SQLite calls after every commit with the log's length:
 //!
 //! - past [`WalBudget::soft_frames`]: a PASSIVE checkpoint at once, even in the middle of a
-//!   burst (it never blocks the writer or readers);
-//! - past [`WalBudget::hard_frames`]: under a steady stream of commits a PASSIVE checkpoint
-//!   never catches up (the log only restarts from its beginning once a checkpoint has
-//!   copied all of it), so the thread checkpoints with TRUNCATE, which waits for the
-//!   writer's transaction in flight and holds the next one back for the moment it takes to
-//!   copy what is left and empty the file. This bounds the file under any write pattern;
+//!   burst. It copies the log into the database without blocking the writer or readers.
+//! - past [`WalBudget::hard_frames`]: under a steady stream of commits PASSIVE checkpoints
+//!   never let the log restart (it restarts from its beginning only when a writer starts
+//!   after a checkpoint copied *all* of it), so the file would grow without bound. The
+//!   thread then checkpoints with TRUNCATE, and the owner's next write waits at the
+//!   [`Checkpointer::gate`] until it is done (at most [`MAX_GATE`]): the one moment a save
+//!   waits, once per `hard_frames` of writes, for a log PASSIVE has mostly copied already.
 //! - after [`WalBudget::settle`] with no commit, and when the owner closes: TRUNCATE, so an
 //!   idle database leaves no log behind.
 //!
-//! `journal_size_limit` trims the file to the soft budget whenever the log restarts.
+//! `journal_size_limit` also trims the file to the soft budget whenever the log restarts.
 
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// The longest a write waits at the gate for a TRUNCATE checkpoint.
+pub const MAX_GATE: Duration = Duration::from_secs(1);
 
 /// When to checkpoint, in WAL frames (one frame is one page, 4 KiB by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalBudget {
     /// Checkpoint (PASSIVE, in the background) once the log holds this many frames.
     pub soft_frames: u32,
-    /// Past this, checkpoint with TRUNCATE: the log empties even while writes go on.
+    /// Past this, empty the log (TRUNCATE) before the next write.
     pub hard_frames: u32,
     /// A pause in commits this long is idle: the log is emptied.
     pub settle: Duration,
 }
 
 impl WalBudget {
-    /// A server's database: about 16 MiB before a checkpoint, at most about 64 MiB of log.
+    /// A server's database: about 16 MiB of log before a checkpoint, emptied at about 64 MiB.
     pub const SERVER: WalBudget = WalBudget { soft_frames: 4_000, hard_frames: 16_000, settle: Duration::from_millis(500) };
 }
 
 impl Default for WalBudget {
-    /// About 2 MiB before a checkpoint, at most about 6 MiB of log (plus the transaction
-    /// in flight) with 4 KiB pages.
+    /// A phone: about 1 MiB of log before a checkpoint, emptied at about 4 MiB (plus the
+    /// transaction in flight) with 4 KiB pages.
     fn default() -> Self {
-        Self { soft_frames: 500, hard_frames: 1_500, settle: Duration::from_millis(200) }
+        Self { soft_frames: 256, hard_frames: 1_024, settle: Duration::from_millis(200) }
     }
 }
 
-#[derive(Default)]
-struct Signal {
-    /// Frames in the log after the last commit (as the WAL hook said).
-    frames: u32,
-    /// Commits so far (to tell a pause from a busy spell).
-    commits: u64,
-    /// Commits already covered by a checkpoint that emptied the log.
-    emptied_at: u64,
-    closing: bool,
-}
-
-struct Shared {
-    signal: Mutex<Signal>,
-    wake: Condvar,
-}
-
-/// Counts and reports what the checkpointer did (for tests and `/health`).
+/// What the checkpointer has done (tests, diagnostics).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CheckpointStats {
     pub passive: u64,
     pub truncate: u64,
-    /// Checkpoints SQLite could not run (busy); the next one catches up.
+    /// Checkpoints SQLite could not finish (a reader or the writer held on); a later
+    /// commit or pause tries again.
     pub busy: u64,
+    /// Writes that waited at the gate, and for how long in all.
+    pub gated: u64,
+    pub gated_ms: u64,
+}
+
+#[derive(Default)]
+struct Signal {
+    /// Frames in the log after the last commit (as the WAL hook said; 0 once emptied).
+    frames: u32,
+    /// Commits so far.
+    commits: u64,
+    /// `commits` when a checkpoint last started (a new one waits for a new commit).
+    checkpointed_at: u64,
+    /// `frames` when a PASSIVE checkpoint last started (the next waits for the log to grow).
+    passive_frames: u32,
+    /// `commits` when the log was last emptied.
+    emptied_at: u64,
+    /// Bumped after every checkpoint (the gate waits for it to move).
+    done: u64,
+    closing: bool,
+    stats: CheckpointStats,
+}
+
+struct Shared {
+    signal: Mutex<Signal>,
+    /// Wakes the thread (a commit, closing) and gate waiters (a checkpoint done).
+    wake: Condvar,
+    budget: WalBudget,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Signal> {
+        self.signal.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// The background checkpointer of one database file. Dropping it stops the thread after
 /// a last TRUNCATE.
 pub struct Checkpointer {
     shared: Arc<Shared>,
-    stats: Arc<Mutex<CheckpointStats>>,
     handle: Option<JoinHandle<()>>,
 }
 
@@ -89,7 +111,8 @@ impl std::fmt::Debug for Checkpointer {
 
 impl Checkpointer {
     /// Take over checkpoints of `writer`'s database (at `path`): automatic checkpoints
-    /// off, the WAL hook installed, and a thread with its own connection started.
+    /// off, the WAL hook installed, and a thread with its own connection started. The
+    /// owner calls [`Self::gate`] before each write transaction.
     pub fn attach(writer: &mut Connection, path: &Path, budget: WalBudget) -> rusqlite::Result<Self> {
         // The pragma installs SQLite's own hook (0 removes it); ours goes in after it.
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
@@ -98,76 +121,116 @@ impl Checkpointer {
         // Short: a checkpoint that cannot get its locks gives up and is tried again after
         // the next commit or pause, rather than holding writers back.
         conn.busy_timeout(Duration::from_millis(250))?;
-        let shared = Arc::new(Shared { signal: Mutex::new(Signal::default()), wake: Condvar::new() });
+        // Counted as one commit not yet emptied: a log left by the schema's migration or by
+        // a crash is emptied at the first pause, even if nothing is written after opening.
+        let signal = Signal { commits: 1, ..Signal::default() };
+        let shared = Arc::new(Shared { signal: Mutex::new(signal), wake: Condvar::new(), budget });
         let hook = shared.clone();
-        let soft = budget.soft_frames;
         writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, frames: std::os::raw::c_int| {
-            let mut s = hook.signal.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut s = hook.lock();
             let was_idle = s.commits == s.emptied_at;
             s.frames = u32::try_from(frames).unwrap_or(0);
             s.commits += 1;
             // Wake the thread when there is work now, or to start timing a pause.
-            if was_idle || s.frames >= soft {
-                hook.wake.notify_one();
+            if was_idle || s.frames >= hook.budget.soft_frames {
+                hook.wake.notify_all();
             }
             Ok(())
         }))?;
-        let stats = Arc::new(Mutex::new(CheckpointStats::default()));
-        let (thread_shared, thread_stats) = (shared.clone(), stats.clone());
-        let handle = std::thread::Builder::new()
-            .name("tungnha-checkpoint".into())
-            .spawn(move || run(&conn, &thread_shared, &thread_stats, budget))
-            .ok();
-        Ok(Self { shared, stats, handle })
+        let thread = shared.clone();
+        let handle = std::thread::Builder::new().name("tungnha-checkpoint".into()).spawn(move || run(&conn, &thread)).ok();
+        Ok(Self { shared, handle })
+    }
+
+    /// Call before a write transaction. Past the hard budget, wait (at most [`MAX_GATE`])
+    /// for the thread's TRUNCATE checkpoint: under a steady stream of writes, the log can
+    /// only be emptied while no write runs.
+    pub fn gate(&self) {
+        let budget = self.shared.budget;
+        let mut s = self.shared.lock();
+        if s.frames < budget.hard_frames || s.closing || self.handle.is_none() {
+            return;
+        }
+        let started = Instant::now();
+        let done = s.done;
+        self.shared.wake.notify_all();
+        while s.done == done && !s.closing {
+            let left = MAX_GATE.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            s = self.shared.wake.wait_timeout(s, left).unwrap_or_else(PoisonError::into_inner).0;
+        }
+        s.stats.gated += 1;
+        s.stats.gated_ms += started.elapsed().as_millis() as u64;
     }
 
     /// What the thread has done so far.
     pub fn stats(&self) -> CheckpointStats {
-        *self.stats.lock().unwrap_or_else(PoisonError::into_inner)
+        self.shared.lock().stats
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Passive,
     Truncate,
 }
 
-/// Run one checkpoint; `true` if it finished (a TRUNCATE: the log is empty).
-fn checkpoint(conn: &Connection, mode: Mode, stats: &Mutex<CheckpointStats>) -> bool {
+/// Run one checkpoint; `true` if it finished.
+fn checkpoint(conn: &Connection, mode: Mode) -> bool {
     let sql = match mode {
         Mode::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
         Mode::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
     };
-    // Returns (busy, log frames, frames copied); busy = 1 when it could not finish.
-    let busy = conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|b| b != 0).unwrap_or(true);
-    let mut s = stats.lock().unwrap_or_else(PoisonError::into_inner);
-    match (mode, busy) {
-        (_, true) => s.busy += 1,
-        (Mode::Passive, false) => s.passive += 1,
-        (Mode::Truncate, false) => s.truncate += 1,
-    }
-    !busy
+    // The first column is 1 when it could not finish (busy).
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|busy| busy == 0).unwrap_or(false)
 }
 
-fn run(conn: &Connection, shared: &Shared, stats: &Mutex<CheckpointStats>, budget: WalBudget) {
-    let lock = || shared.signal.lock().unwrap_or_else(PoisonError::into_inner);
-    let mut s = lock();
+/// What the thread does next.
+fn next(s: &Signal, budget: &WalBudget) -> Option<Mode> {
+    let new_commits = s.commits > s.checkpointed_at;
+    // One PASSIVE per quarter of the soft budget the log grows (or after it restarted),
+    // not one per commit.
+    let grown = s.frames < s.passive_frames || s.frames - s.passive_frames >= budget.soft_frames / 4;
+    if s.frames >= budget.hard_frames && new_commits {
+        Some(Mode::Truncate)
+    } else if s.frames >= budget.soft_frames && new_commits && grown {
+        Some(Mode::Passive)
+    } else {
+        None
+    }
+}
+
+fn run(conn: &Connection, shared: &Shared) {
+    let budget = shared.budget;
+    let mut s = shared.lock();
     loop {
         if s.closing {
             break;
         }
-        if s.frames >= budget.soft_frames {
-            let mode = if s.frames >= budget.hard_frames { Mode::Truncate } else { Mode::Passive };
+        if let Some(mode) = next(&s, &budget) {
             let upto = s.commits;
-            // Until the next commit says otherwise, this checkpoint has dealt with it.
-            s.frames = 0;
-            drop(s);
-            let emptied = checkpoint(conn, mode, stats) && matches!(mode, Mode::Truncate);
-            s = lock();
-            if emptied {
-                s.emptied_at = s.emptied_at.max(upto);
+            s.checkpointed_at = upto;
+            if mode == Mode::Passive {
+                s.passive_frames = s.frames;
             }
+            drop(s);
+            let finished = checkpoint(conn, mode);
+            s = shared.lock();
+            match (mode, finished) {
+                (_, false) => s.stats.busy += 1,
+                (Mode::Passive, true) => s.stats.passive += 1,
+                (Mode::Truncate, true) => {
+                    s.stats.truncate += 1;
+                    if s.commits == upto {
+                        s.frames = 0;
+                    }
+                    s.emptied_at = s.emptied_at.max(upto);
+                }
+            }
+            s.done += 1;
+            shared.wake.notify_all();
             continue;
         }
         if s.commits == s.emptied_at {
@@ -180,23 +243,32 @@ fn run(conn: &Connection, shared: &Shared, stats: &Mutex<CheckpointStats>, budge
         let (guard, timeout) = shared.wake.wait_timeout(s, budget.settle).unwrap_or_else(PoisonError::into_inner);
         s = guard;
         if timeout.timed_out() && s.commits == before && !s.closing {
+            s.checkpointed_at = before;
             drop(s);
-            // Busy (a reader or writer held on): tried again after the next pause.
-            let emptied = checkpoint(conn, Mode::Truncate, stats);
-            s = lock();
-            if emptied {
+            let finished = checkpoint(conn, Mode::Truncate);
+            s = shared.lock();
+            if finished {
+                s.stats.truncate += 1;
+                if s.commits == before {
+                    s.frames = 0;
+                }
                 s.emptied_at = s.emptied_at.max(before);
+            } else {
+                // Busy: tried again after the next pause.
+                s.stats.busy += 1;
             }
+            s.done += 1;
+            shared.wake.notify_all();
         }
     }
     drop(s);
-    let _ = checkpoint(conn, Mode::Truncate, stats);
+    let _ = checkpoint(conn, Mode::Truncate);
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        self.shared.signal.lock().unwrap_or_else(PoisonError::into_inner).closing = true;
-        self.shared.wake.notify_one();
+        self.shared.lock().closing = true;
+        self.shared.wake.notify_all();
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }

@@ -233,6 +233,8 @@ impl Store {
     }
 
     fn lock_writer(&self) -> CoreResult<MutexGuard<'_, Writer>> {
+        // Past its hard budget the log is emptied before the next write (rarely waits).
+        self.checkpointer.gate();
         // A panic in another thread while holding the lock cannot leave SQLite
         // half-written (the transaction rolls back on drop), so the poison is harmless.
         Ok(self.writer.lock().unwrap_or_else(|p| p.into_inner()))

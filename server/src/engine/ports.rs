@@ -265,7 +265,8 @@ pub struct PushOutcome {
 }
 
 /// Fault injection for tests (cargo feature `test-hooks`): hold a sync's transaction
-/// open after its ops are applied, before its changes are numbered and committed.
+/// open after its ops are applied, before its changes are numbered and committed; shrink
+/// the SQLite WAL budget.
 #[cfg(feature = "test-hooks")]
 #[derive(Clone, Default)]
 pub struct TestHooks {
@@ -273,12 +274,14 @@ pub struct TestHooks {
     /// slept inside the open transaction.
     #[allow(clippy::type_complexity)]
     pub before_commit: Option<std::sync::Arc<dyn Fn(DeviceId) -> Option<std::time::Duration> + Send + Sync>>,
+    /// A smaller WAL budget for the server's SQLite file, so a test can cross it quickly.
+    pub wal_budget: Option<tungnha_core::store::checkpoint::WalBudget>,
 }
 
 #[cfg(feature = "test-hooks")]
 impl std::fmt::Debug for TestHooks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestHooks").field("before_commit", &self.before_commit.is_some()).finish()
+        f.debug_struct("TestHooks").field("before_commit", &self.before_commit.is_some()).field("wal_budget", &self.wal_budget).finish()
     }
 }
 
@@ -294,5 +297,14 @@ impl TestHooks {
         return self.before_commit.as_ref().and_then(|f| f(_device));
         #[cfg(not(feature = "test-hooks"))]
         None
+    }
+
+    /// When the server's SQLite file checkpoints its WAL.
+    pub fn wal_budget(&self) -> tungnha_core::store::checkpoint::WalBudget {
+        #[cfg(feature = "test-hooks")]
+        if let Some(budget) = self.wal_budget {
+            return budget;
+        }
+        tungnha_core::store::checkpoint::WalBudget::SERVER
     }
 }

@@ -21,7 +21,7 @@ use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tungnha_core::ids::OpId;
-use tungnha_core::store::checkpoint::{Checkpointer, WalBudget};
+use tungnha_core::store::checkpoint::Checkpointer;
 
 /// Readers kept open between requests.
 const MAX_IDLE_READERS: usize = 8;
@@ -29,7 +29,7 @@ const MAX_IDLE_READERS: usize = 8;
 struct Inner {
     writer: Mutex<Connection>,
     /// Checkpoints the WAL in the background, off the writer (see `Checkpointer`).
-    _checkpointer: Checkpointer,
+    checkpointer: Checkpointer,
     readers: Mutex<Vec<Connection>>,
     path: PathBuf,
     server_id: String,
@@ -105,16 +105,9 @@ impl SqliteStorage {
         migrate(&mut writer)?;
         let server_id: String = writer.query_row("SELECT value FROM meta WHERE key = 'server_id'", [], |r| r.get(0))?;
         // A sync's commit never runs a checkpoint: that would hold the only writer.
-        let checkpointer = Checkpointer::attach(&mut writer, &path, WalBudget::SERVER)?;
+        let checkpointer = Checkpointer::attach(&mut writer, &path, hooks.wal_budget())?;
         Ok(Self {
-            inner: Arc::new(Inner {
-                writer: Mutex::new(writer),
-                _checkpointer: checkpointer,
-                readers: Mutex::new(Vec::new()),
-                path,
-                server_id,
-                hooks,
-            }),
+            inner: Arc::new(Inner { writer: Mutex::new(writer), checkpointer, readers: Mutex::new(Vec::new()), path, server_id, hooks }),
         })
     }
 
@@ -135,6 +128,8 @@ impl SqliteStorage {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let prepared = before();
+            // Past its hard budget the log is emptied before the next write (rarely waits).
+            inner.checkpointer.gate();
             // A panic while holding the lock cannot leave a half-written transaction
             // (it rolls back when dropped), so a poisoned lock is still usable.
             let mut conn = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);

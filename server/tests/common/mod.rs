@@ -431,6 +431,7 @@ impl Clock for MovableClock {
 pub fn slow_devices(delay: Duration) -> (TestHooks, Arc<Mutex<BTreeSet<DeviceId>>>) {
     let slow: Arc<Mutex<BTreeSet<DeviceId>>> = Arc::default();
     let s = slow.clone();
-    let hooks = TestHooks { before_commit: Some(Arc::new(move |d| s.lock().unwrap().contains(&d).then_some(delay))) };
+    let hooks =
+        TestHooks { before_commit: Some(Arc::new(move |d| s.lock().unwrap().contains(&d).then_some(delay))), ..TestHooks::default() };
     (hooks, slow)
 }
