@@ -11,13 +11,15 @@
 //! - past [`WalBudget::hard_frames`]: under a steady stream of commits PASSIVE checkpoints
 //!   never let the log restart (it restarts from its beginning only when a writer starts
 //!   after a checkpoint copied *all* of it), so the file would grow without bound. The
-//!   thread then checkpoints with TRUNCATE, and the owner's next write waits at the
+//!   thread then checkpoints with RESTART, and the owner's next write waits at the
 //!   [`Checkpointer::gate`] until it is done (at most [`MAX_GATE`]): the one moment a save
 //!   waits, once per `hard_frames` of writes, for a log PASSIVE has mostly copied already.
+//!   RESTART, not TRUNCATE: the next commits overwrite the file's existing blocks, whose
+//!   fsync is cheaper than one that also has to record a file growing again from zero.
 //! - after [`WalBudget::settle`] with no commit, and when the owner closes: TRUNCATE, so an
 //!   idle database leaves no log behind.
 //!
-//! `journal_size_limit` also trims the file to the soft budget whenever the log restarts.
+//! `journal_size_limit` trims the file to the hard budget whenever the log restarts.
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -25,7 +27,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The longest a write waits at the gate for a TRUNCATE checkpoint.
+/// The longest a write waits at the gate for a RESTART checkpoint.
 pub const MAX_GATE: Duration = Duration::from_secs(1);
 
 /// When to checkpoint, in WAL frames (one frame is one page, 4 KiB by default).
@@ -33,7 +35,7 @@ pub const MAX_GATE: Duration = Duration::from_secs(1);
 pub struct WalBudget {
     /// Checkpoint (PASSIVE, in the background) once the log holds this many frames.
     pub soft_frames: u32,
-    /// Past this, empty the log (TRUNCATE) before the next write.
+    /// Past this, restart the log (RESTART) before the next write.
     pub hard_frames: u32,
     /// A pause in commits this long is idle: the log is emptied.
     pub settle: Duration,
@@ -56,6 +58,9 @@ impl Default for WalBudget {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CheckpointStats {
     pub passive: u64,
+    /// The log restarted under a stream of writes (the hard budget).
+    pub restart: u64,
+    /// The log emptied (idle, closing).
     pub truncate: u64,
     /// Checkpoints SQLite could not finish (a reader or the writer held on); a later
     /// commit or pause tries again.
@@ -116,7 +121,7 @@ impl Checkpointer {
     pub fn attach(writer: &mut Connection, path: &Path, budget: WalBudget) -> rusqlite::Result<Self> {
         // The pragma installs SQLite's own hook (0 removes it); ours goes in after it.
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
-        writer.pragma_update(None, "journal_size_limit", i64::from(budget.soft_frames) * 4096)?;
+        writer.pragma_update(None, "journal_size_limit", i64::from(budget.hard_frames) * 4096)?;
         let conn = Connection::open(path)?;
         // Short: a checkpoint that cannot get its locks gives up and is tried again after
         // the next commit or pause, rather than holding writers back.
@@ -143,7 +148,7 @@ impl Checkpointer {
     }
 
     /// Call before a write transaction. Past the hard budget, wait (at most [`MAX_GATE`])
-    /// for the thread's TRUNCATE checkpoint: under a steady stream of writes, the log can
+    /// for the thread's RESTART checkpoint: under a steady stream of writes, the log can
     /// only be emptied while no write runs.
     pub fn gate(&self) {
         let budget = self.shared.budget;
@@ -174,6 +179,7 @@ impl Checkpointer {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Passive,
+    Restart,
     Truncate,
 }
 
@@ -181,6 +187,7 @@ enum Mode {
 fn checkpoint(conn: &Connection, mode: Mode) -> bool {
     let sql = match mode {
         Mode::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
+        Mode::Restart => "PRAGMA wal_checkpoint(RESTART)",
         Mode::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
     };
     // The first column is 1 when it could not finish (busy).
@@ -190,11 +197,11 @@ fn checkpoint(conn: &Connection, mode: Mode) -> bool {
 /// What the thread does next.
 fn next(s: &Signal, budget: &WalBudget) -> Option<Mode> {
     let new_commits = s.commits > s.checkpointed_at;
-    // One PASSIVE per quarter of the soft budget the log grows (or after it restarted),
-    // not one per commit.
-    let grown = s.frames < s.passive_frames || s.frames - s.passive_frames >= budget.soft_frames / 4;
+    // One PASSIVE per soft budget the log grows (or after it restarted): each costs two
+    // fsyncs that compete with the writer's, so not one per commit.
+    let grown = s.frames < s.passive_frames || s.frames - s.passive_frames >= budget.soft_frames;
     if s.frames >= budget.hard_frames && new_commits {
-        Some(Mode::Truncate)
+        Some(Mode::Restart)
     } else if s.frames >= budget.soft_frames && new_commits && grown {
         Some(Mode::Passive)
     } else {
@@ -221,6 +228,12 @@ fn run(conn: &Connection, shared: &Shared) {
             match (mode, finished) {
                 (_, false) => s.stats.busy += 1,
                 (Mode::Passive, true) => s.stats.passive += 1,
+                (Mode::Restart, true) => {
+                    s.stats.restart += 1;
+                    if s.commits == upto {
+                        s.frames = 0;
+                    }
+                }
                 (Mode::Truncate, true) => {
                     s.stats.truncate += 1;
                     if s.commits == upto {
