@@ -184,9 +184,9 @@ fn open_store(path: &Path) -> Store {
     Store::open(path, StoreOptions { clock: Arc::new(FixedClock(now())), household_goal: 1 }).expect("open store")
 }
 
-/// Make the commune's setup and 300 households of 3–4 members. The same seed makes the
-/// same households (names, sizes) in every store; only the ids differ.
-fn build_world(store: &Store, seed: u64) -> World {
+/// Make the commune's setup and `count` households of 3–4 members. The same seed makes
+/// the same households (names, sizes) in every store; only the ids differ.
+fn build_world(store: &Store, seed: u64, count: usize) -> World {
     let mut rng = SmallRng::seed_from_u64(seed);
     let commune = commune_key();
     let village = store.add_village(&commune, "Bản Nà Sài").expect("add village");
@@ -227,8 +227,8 @@ fn build_world(store: &Store, seed: u64) -> World {
         .expect("add campaign");
     store.assign(team, None, AssignmentTarget::Village(village)).expect("assign village");
 
-    let mut households = Vec::with_capacity(HOUSEHOLDS);
-    for i in 0..HOUSEHOLDS {
+    let mut households = Vec::with_capacity(count);
+    for i in 0..count {
         let family = pick(&mut rng, &FAMILY);
         let head_born = rng.random_range(1955..1995);
         let head = person(&mut rng, family, true, Relation::Head, head_born, "");
@@ -503,12 +503,12 @@ impl VisitBench {
         let (store, world, base_world) = std::thread::scope(|s| {
             let b = s.spawn(|| {
                 let store = open_store(&base_path);
-                let world = build_world(&store, 7);
+                let world = build_world(&store, 7, HOUSEHOLDS);
                 store.checkpoint().expect("checkpoint");
                 world
             });
             let store = open_store(&ours_path);
-            let world = build_world(&store, 7);
+            let world = build_world(&store, 7, HOUSEHOLDS);
             store.checkpoint().expect("checkpoint");
             (store, world, b.join().expect("baseline setup"))
         });
@@ -667,7 +667,7 @@ impl AssignmentBench {
         let dir = TempDir::new().expect("temp dir");
         let path = dir.path().join("assignment.db");
         let store = open_store(&path);
-        let world = build_world(&store, 11);
+        let world = build_world(&store, 11, HOUSEHOLDS);
         let mut rng = SmallRng::seed_from_u64(99);
         // About 2 visits per household (0 to 4, so some are not visited yet)...
         for h in 0..HOUSEHOLDS {
@@ -762,7 +762,7 @@ fn bench_assignment(c: &mut Criterion) {
 /// the same data as raw rows, without pages, indexes or the drained outbox.
 fn raw_bytes(conn: &Connection) -> u64 {
     let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'outbox' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'outbox' AND name NOT LIKE 'household_search%'")
         .expect("list tables")
         .query_map([], |r| r.get(0))
         .expect("tables")
@@ -790,7 +790,7 @@ fn bench_footprint(_: &mut Criterion) {
     let dir = TempDir::new().expect("temp dir");
     let path = dir.path().join("phone.db");
     let store = open_store(&path);
-    let world = build_world(&store, 13);
+    let world = build_world(&store, 13, HOUSEHOLDS);
     // A campaign: every household visited 1–4 times, a third of the people self-report.
     let mut rng = SmallRng::seed_from_u64(5);
     let mut visits = 0;
@@ -843,5 +843,127 @@ fn bench_footprint(_: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, bench_record_visit, bench_assignment, bench_footprint);
+// ---------------------------------------------------------------------------------------
+// Search at commune scale
+
+/// What volunteers type: a common family name, a whole name, a rare given name, two
+/// words without tones, a piece of an address.
+const SEARCHES: [&str; 6] = ["nguyen", "Lò Văn Thắng", "nguyet", "cam ngoc", "nha 12", "quang thi hoa"];
+
+fn bench_search(_: &mut Criterion) {
+    let plan = Plan::from_args(15, 1);
+    let households = if plan.quick { 800 } else { 8_000 };
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("commune.db");
+    let store = open_store(&path);
+    build_world(&store, 17, households);
+    let conn = Connection::open(&path).expect("open");
+    let fts: Vec<String> = SEARCHES
+        .iter()
+        .map(|q| tungnha_core::search::fts_query(&tungnha_core::search::query_terms(q)).expect("every benchmark query uses the index"))
+        .collect();
+    let mut matches = 0;
+    let mut bare =
+        conn.prepare("SELECT household_id, head_name, key FROM household_search WHERE household_search MATCH ?1").expect("bare FTS5 query");
+    ratio(
+        "search",
+        plan,
+        |_| {
+            let t = Instant::now();
+            for q in SEARCHES {
+                let page = store.search_page(q, None, 0, 20).expect("search");
+                matches = page.total;
+                black_box(page);
+            }
+            per_op(t.elapsed(), SEARCHES.len())
+        },
+        |_| {
+            let t = Instant::now();
+            for q in &fts {
+                let rows: Vec<(String, String, String)> =
+                    bare.query_map([q], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("query").collect::<Result<_, _>>().expect("rows");
+                black_box(rows);
+            }
+            per_op(t.elapsed(), fts.len())
+        },
+    );
+    let common = store.search_page("nguyen", None, 0, 20).expect("search").total;
+    println!(
+        "      search: {households} households; ours = the first page of 20, ranked (whole name, word prefix, substring), with address, \
+         village and the matching member; baseline = the bare FTS5 query returning every matching row; `nguyen` matches {common}, \
+         the last query {matches}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory: the core open and in use on a phone
+
+/// This process's peak resident set (`VmHWM`) and current one (`VmRSS`), in bytes.
+fn resident() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Peak RSS with 1,000 households (~3,500 people) and 5,000 visits open and in use: the
+/// assignment list, household screens, searches and new visits. Runs first, and resets
+/// the peak (`/proc/self/clear_refs`) so earlier work in this process does not count.
+fn bench_memory(_: &mut Criterion) {
+    const TARGET_MIB: f64 = 30.0;
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let (_, before) = resident();
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("phone.db");
+    let store = open_store(&path);
+    let world = build_world(&store, 19, 1_000);
+    let people: usize = world.households.iter().map(|(_, m)| m.len()).sum();
+    let mut rng = SmallRng::seed_from_u64(23);
+    for _ in 0..5_000 {
+        let h = rng.random_range(0..world.households.len());
+        let spec = visit_spec(&mut rng, &world, h);
+        store.record_visit(&new_visit(&world, &spec)).expect("record visit");
+    }
+    // In use: the list, 200 household screens, every search, 100 more visits.
+    black_box(store.assignment_households(world.team, None).expect("assignment"));
+    for (h, _) in world.households.iter().step_by(5) {
+        black_box(store.household_detail(*h).expect("detail"));
+    }
+    for q in SEARCHES {
+        black_box(store.search_page(q, None, 0, 50).expect("search"));
+    }
+    for _ in 0..100 {
+        let h = rng.random_range(0..world.households.len());
+        let spec = visit_spec(&mut rng, &world, h);
+        store.record_visit(&new_visit(&world, &spec)).expect("record visit");
+    }
+    let (peak, now) = resident();
+    let conn = Connection::open(&path).expect("open");
+    let raw = raw_bytes(&conn);
+    drop(conn);
+    let mib = |b: u64| b as f64 / 1048576.0;
+    let verdict = if !reset {
+        "peak not reset: includes earlier work"
+    } else if mib(peak) <= TARGET_MIB {
+        "PASS"
+    } else {
+        "MISS"
+    };
+    println!(
+        "MEMORY core with 1000 households, {people} people, 5100 visits open and in use: peak RSS {:.1} MiB (target <= {TARGET_MIB}: {verdict}); \
+         {:.1} MiB before opening, {:.1} MiB at the end; the same data as raw rows {:.1} MiB",
+        mib(peak),
+        mib(before),
+        mib(now),
+        mib(raw)
+    );
+}
+
+criterion_group!(benches, bench_memory, bench_record_visit, bench_assignment, bench_footprint, bench_search);
 criterion_main!(benches);

@@ -37,6 +37,16 @@ pub struct HouseholdDetail {
     pub self_reports: Vec<SelfReport>,
 }
 
+/// One page of search results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    /// Every match, on all pages.
+    pub total: u32,
+    /// Where the next page starts, if there is one.
+    pub next_offset: Option<u32>,
+}
+
 /// A search result: a household, and the member whose name matched, if any.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
@@ -46,6 +56,8 @@ pub struct SearchHit {
     pub head_name: String,
     pub person_id: Option<PersonId>,
     pub person_name: Option<String>,
+    /// How well it matched (results come best first).
+    pub rank: search::MatchRank,
 }
 
 /// A volunteer's day: what they did today and what is left.
@@ -274,36 +286,71 @@ impl Store {
     }
 
     /// Accent-insensitive search over names, addresses and villages: `dang` finds
-    /// `Đặng`, `nguyen van a` finds `Nguyễn Văn A`. Optionally within one village.
+    /// `Đặng`, `nguyen van a` finds `Nguyễn Văn A`. Optionally within one village. The
+    /// first `limit` hits of [`Self::search_page`].
     pub fn search(&self, query: &str, village: Option<VillageId>, limit: u32) -> CoreResult<Vec<SearchHit>> {
+        Ok(self.search_page(query, village, 0, limit)?.hits)
+    }
+
+    /// Every household matching every word of `query` (in any order, anywhere in its
+    /// address, village or members' names), best first — a member's whole name, then
+    /// words that begin words, then substrings ([`search::MatchRank`]), then by head's name —
+    /// and the page of them from `offset` (at most [`search::MAX_PAGE`] hits).
+    pub fn search_page(&self, query: &str, village: Option<VillageId>, offset: u32, limit: u32) -> CoreResult<SearchPage> {
         let terms = search::query_terms(query);
         if terms.is_empty() {
-            return Ok(vec![]);
+            return Ok(SearchPage::default());
         }
-        // Terms are folded to letters, digits and spaces, so they need no LIKE escaping.
-        let first = format!("%{}%", terms[0]);
+        let limit = limit.min(search::MAX_PAGE) as usize;
+        let whole = terms.join(" ");
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT h.id, h.address, COALESCE(v.name, ''), h.head_name, h.search_key FROM households h LEFT JOIN villages v ON v.id = h.village_id
-                 WHERE h.deleted = 0 AND h.search_key LIKE ?1 AND (?2 IS NULL OR h.village_id = ?2) ORDER BY h.head_name LIMIT ?3",
-            )?;
-            // LIKE on the first term is a coarse filter; `matches` checks every term.
-            let candidates: Vec<(HouseholdId, String, String, String, String)> = st
-                .query_map(params![first, village, limit.saturating_mul(4)], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })?
+            let row = |r: &Row<'_>| Ok((r.get::<_, HouseholdId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?));
+            // The trigram index finds the households holding every term of three letters or
+            // more; shorter terms (`Lê`, `A`) are checked on the key below.
+            let mut candidates: Vec<(HouseholdId, String, String)> = match search::fts_query(&terms) {
+                Some(fts) => c
+                    .prepare_cached(
+                        "SELECT household_id, head_name, key FROM household_search
+                         WHERE household_search MATCH ?1 AND (?2 IS NULL OR village_id = ?2)",
+                    )?
+                    .query_map(params![fts, village], row)?
+                    .collect::<Result<_, _>>()?,
+                None => c
+                    .prepare_cached(
+                        "SELECT household_id, head_name, key FROM household_search
+                         WHERE instr(key, ?1) > 0 AND (?2 IS NULL OR village_id = ?2)",
+                    )?
+                    .query_map(params![terms[0], village], row)?
+                    .collect::<Result<_, _>>()?,
+            };
+            candidates.retain(|(_, _, key)| search::matches(key, &terms));
+            let whole_name: std::collections::HashSet<HouseholdId> = c
+                .prepare_cached("SELECT household_id FROM persons WHERE search_key = ?1 AND deleted = 0")?
+                .query_map([&whole], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
+            let mut ranked: Vec<(search::MatchRank, String, HouseholdId)> =
+                candidates.into_iter().map(|(id, head, key)| (search::rank(&key, &terms, whole_name.contains(&id)), head, id)).collect();
+            ranked.sort_unstable();
+            let total = ranked.len();
+            let from = (offset as usize).min(total);
+            let to = from.saturating_add(limit).min(total);
+            let mut household_st = c.prepare_cached(
+                "SELECT h.address, COALESCE(v.name, '') FROM households h LEFT JOIN villages v ON v.id = h.village_id WHERE h.id = ?1",
+            )?;
             let mut person_st = c.prepare_cached(
                 "SELECT id, full_name, search_key FROM persons WHERE household_id = ?1 AND deleted = 0 ORDER BY full_name",
             )?;
-            let mut hits = Vec::new();
-            for (household_id, address, village_name, head_name, key) in candidates {
-                if !search::matches(&key, &terms) {
-                    continue;
-                }
+            let mut hits = Vec::with_capacity(to - from);
+            for (rank, head_name, household_id) in ranked.drain(from..to) {
+                let (address, village_name): (String, String) = household_st.query_row([household_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let people: Vec<(PersonId, String, String)> =
                     person_st.query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-                let person = people.into_iter().find(|(_, _, k)| search::matches(k, &terms));
+                // The member the query names: their whole name, else every word in their name.
+                let person = people
+                    .iter()
+                    .find(|(_, _, k)| *k == whole)
+                    .or_else(|| people.iter().find(|(_, _, k)| search::matches(k, &terms)))
+                    .map(|(id, name, _)| (*id, name.clone()));
                 hits.push(SearchHit {
                     household_id,
                     address,
@@ -311,12 +358,11 @@ impl Store {
                     head_name,
                     person_id: person.as_ref().map(|p| p.0),
                     person_name: person.map(|p| p.1),
+                    rank,
                 });
-                if hits.len() as u32 >= limit {
-                    break;
-                }
             }
-            Ok(hits)
+            let next_offset = (to < total).then_some(to as u32);
+            Ok(SearchPage { hits, total: total as u32, next_offset })
         })
     }
 

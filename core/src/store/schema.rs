@@ -272,8 +272,50 @@ CREATE TABLE inbound_quarantine (
 ) WITHOUT ROWID;
 "#;
 
+/// Migration 7: search that finds every match at commune scale. An FTS5 index with the
+/// trigram tokenizer over the live households' folded keys (address, village, every
+/// member's name), so any substring of three letters or more is an index lookup, not a
+/// scan; it also carries what ranking needs (household, village, head), so a search reads
+/// nothing else until it has its page. Its rows are numbered by `household_search_rows`,
+/// whose integer ids never change (a household's own rowid may, after a VACUUM). Triggers
+/// keep it in step with every write path (saves, pulls, purges). Whole-name matches rank
+/// first: looked up by the persons' key index.
+const V7: &str = r#"
+CREATE TABLE household_search_rows (
+    id INTEGER PRIMARY KEY,
+    household_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE household_search USING fts5(
+    key, household_id UNINDEXED, village_id UNINDEXED, head_name UNINDEXED, tokenize = 'trigram'
+);
+INSERT INTO household_search_rows (household_id) SELECT id FROM households;
+INSERT INTO household_search (rowid, key, household_id, village_id, head_name)
+    SELECT r.id, h.search_key, h.id, h.village_id, h.head_name
+    FROM household_search_rows r JOIN households h ON h.id = r.household_id WHERE h.deleted = 0;
+CREATE TRIGGER household_search_insert AFTER INSERT ON households BEGIN
+    INSERT OR IGNORE INTO household_search_rows (household_id) VALUES (new.id);
+    INSERT INTO household_search (rowid, key, household_id, village_id, head_name)
+        SELECT id, new.search_key, new.id, new.village_id, new.head_name FROM household_search_rows
+        WHERE household_id = new.id AND new.deleted = 0;
+END;
+CREATE TRIGGER household_search_update AFTER UPDATE OF search_key, village_id, head_name, deleted ON households
+WHEN old.search_key IS NOT new.search_key OR old.village_id IS NOT new.village_id
+    OR old.head_name IS NOT new.head_name OR old.deleted IS NOT new.deleted
+BEGIN
+    DELETE FROM household_search WHERE rowid = (SELECT id FROM household_search_rows WHERE household_id = old.id);
+    INSERT INTO household_search (rowid, key, household_id, village_id, head_name)
+        SELECT id, new.search_key, new.id, new.village_id, new.head_name FROM household_search_rows
+        WHERE household_id = new.id AND new.deleted = 0;
+END;
+CREATE TRIGGER household_search_delete AFTER DELETE ON households BEGIN
+    DELETE FROM household_search WHERE rowid = (SELECT id FROM household_search_rows WHERE household_id = old.id);
+    DELETE FROM household_search_rows WHERE household_id = old.id;
+END;
+CREATE INDEX persons_search_key ON persons(search_key) WHERE deleted = 0;
+"#;
+
 /// All migrations, in order. `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -20,11 +20,13 @@ const MOBILE_PREFIXES_9X: [&str; 4] = ["96", "97", "98", "99"];
 pub fn normalize(field: &str, raw: &str) -> Result<String, Problem> {
     let trimmed = raw.trim();
     let mut digits = String::with_capacity(trimmed.len());
-    for (i, c) in trimmed.chars().enumerate() {
+    for c in trimmed.chars() {
         match c {
             '0'..='9' => digits.push(c),
-            '+' if i == 0 => digits.push('+'),
-            ' ' | '.' | '-' | '(' | ')' | '\u{a0}' => {}
+            // Before any digit, wherever the brackets put it: `(+84) 912-345-678`.
+            '+' if digits.is_empty() => digits.push('+'),
+            // Separators people write, including typographic dashes and no-break spaces.
+            ' ' | '\t' | '.' | '-' | '/' | '(' | ')' | '\u{a0}' | '\u{2010}'..='\u{2015}' | '\u{202f}' => {}
             _ => {
                 return Err(Problem::error(
                     field,
@@ -101,6 +103,13 @@ mod tests {
             "0084912345678",
             "(091) 234-5678",
             "+840912345678",
+            "(+84) 912-345-678",
+            "(+84)912345678",
+            "+84 (0) 912 345 678",
+            "0912/345/678",
+            "0912\u{a0}345\u{a0}678",
+            "0912–345–678",
+            " 0912\t345 678 ",
         ] {
             assert_eq!(ok(s), "0912345678", "{s}");
         }
