@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod clock;
 pub mod error;
 pub mod figures;
+pub mod forms;
 pub mod hlc;
 pub mod ids;
 pub mod model;

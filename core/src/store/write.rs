@@ -42,8 +42,14 @@ pub(super) fn opt_bool(b: Option<bool>) -> Option<i64> {
 impl Store {
     /// Add a household with its head (who must have given consent).
     pub fn add_household(&self, h: &NewHousehold) -> CoreResult<Saved<HouseholdId>> {
-        let (h, warnings) = {
-            let (clean, problems) = validate::household(h, self.now());
+        self.register_household(h, &[])
+    }
+
+    /// Register a household with its head and other members in one transaction: all of
+    /// it is saved, or nothing (a problem with member `i` is reported as `members[i].…`).
+    pub fn register_household(&self, h: &NewHousehold, members: &[NewPerson]) -> CoreResult<Saved<HouseholdId>> {
+        let ((h, others), warnings) = {
+            let (clean, problems) = validate::registration(h, members, self.now());
             Problems::accept(clean, problems)?
         };
         self.write(|w| {
@@ -89,6 +95,9 @@ impl Store {
                 h.head.full_name,
             ])?;
             insert_person(w, head_id, id, &h.head)?;
+            for m in &others {
+                insert_person(w, PersonId::new(), id, m)?;
+            }
             Ok(Saved { id, warnings })
         })
     }
@@ -175,6 +184,13 @@ impl Store {
             raise_from_visit(&w.tx, &visit)?;
             Ok(Saved { id, warnings })
         })
+    }
+
+    /// The problems [`Self::record_visit`] would find in `v` now, without saving it (a
+    /// visit form shows them as the volunteer ticks).
+    pub fn check_visit(&self, v: &NewVisit) -> CoreResult<Problems> {
+        let ctx = self.read(|c| visit_context(c, v))?;
+        Ok(validate::visit(v, &ctx, self.now()).1)
     }
 
     /// Record a citizen's own statement of the skills they have.
@@ -366,7 +382,7 @@ fn version_of(tx: &Transaction<'_>, table: &str, id: &str) -> CoreResult<Option<
     Ok(v.and_then(|s| s.parse().ok()))
 }
 
-fn person_household(tx: &Transaction<'_>, person: PersonId) -> CoreResult<Option<HouseholdId>> {
+fn person_household(tx: &rusqlite::Connection, person: PersonId) -> CoreResult<Option<HouseholdId>> {
     Ok(tx.prepare_cached("SELECT household_id FROM persons WHERE id = ?1 AND deleted = 0")?.query_row([person], |r| r.get(0)).optional()?)
 }
 
@@ -377,7 +393,7 @@ fn leader_context(tx: &Transaction<'_>, person: PersonId, leader: MemberId) -> C
     })
 }
 
-fn visit_context(tx: &Transaction<'_>, v: &NewVisit) -> CoreResult<VisitContext> {
+fn visit_context(tx: &rusqlite::Connection, v: &NewVisit) -> CoreResult<VisitContext> {
     let mut ctx = VisitContext::default();
     for a in &v.attendees {
         if let Some(h) = person_household(tx, a.person_id)? {

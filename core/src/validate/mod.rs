@@ -28,6 +28,8 @@ pub const MAX_ATTENDEES: usize = 1_000;
 /// Codes in one list (topics of a visit, skills or actions of a person): the catalogs
 /// are small, so a longer list is a bug or a hostile sender.
 pub const MAX_CODES: usize = 64;
+/// Members registered with a household at once, besides its head.
+pub const MAX_MEMBERS: usize = 50;
 /// Oldest plausible birth year.
 pub const MIN_BIRTH_YEAR: i32 = 1900;
 /// Times before this year are probably a wrong phone clock: saved, with a warning.
@@ -94,6 +96,27 @@ pub fn birth_year(field: &str, year: i32, now: DateTime<Utc>) -> Result<i32, Pro
     }
 }
 
+/// A birth year as typed on a form: empty means unknown; anything else must be a year
+/// in range.
+pub fn birth_year_text(field: &str, raw: &str, now: DateTime<Utc>) -> Result<Option<i32>, Problem> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<i32>() {
+        Ok(year) => birth_year(field, year, now).map(Some),
+        Err(_) => {
+            let max = vietnam_date(now).year();
+            Err(Problem::error(
+                field,
+                ProblemCode::BirthYearOutOfRange,
+                format!("Năm sinh phải là một số từ {MIN_BIRTH_YEAR} đến {max}"),
+                format!("Birth year must be a number from {MIN_BIRTH_YEAR} to {max}"),
+            ))
+        }
+    }
+}
+
 pub fn location(field: &str, loc: CoarseLocation) -> Result<CoarseLocation, Problem> {
     // Vietnam's mainland and islands (Hoàng Sa, Trường Sa) lie within this box.
     let ok = loc.lat.is_finite() && loc.lon.is_finite() && (8.0..=23.5).contains(&loc.lat) && (102.0..=117.5).contains(&loc.lon);
@@ -156,6 +179,34 @@ pub fn household(h: &NewHousehold, now: DateTime<Utc>) -> (Option<NewHousehold>,
     }
     let (Some(address), Some(head)) = (address, head) else { return (None, ps) };
     (Some(NewHousehold { village_id: h.village_id, address, head, phone, location, indicators: h.indicators }), ps)
+}
+
+/// Check and clean a household registered with its other members (`members[i].…`): one
+/// head only, each member with consent.
+pub fn registration(h: &NewHousehold, members: &[NewPerson], now: DateTime<Utc>) -> (Option<(NewHousehold, Vec<NewPerson>)>, Problems) {
+    let (household, mut ps) = household(h, now);
+    if members.len() > MAX_MEMBERS {
+        ps.push(too_many("members", members.len(), MAX_MEMBERS));
+        return (None, ps);
+    }
+    let mut others = Vec::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        if m.relation == crate::model::Relation::Head {
+            ps.push(Problem::error(
+                format!("members[{i}].relation"),
+                ProblemCode::HeadMustBeMember,
+                "Mỗi hộ chỉ có một chủ hộ",
+                "A household has only one head",
+            ));
+        }
+        let (person, person_ps) = person(m, now);
+        ps.extend(person_ps.prefixed(&format!("members[{i}]")));
+        others.extend(person);
+    }
+    if ps.has_errors() || others.len() != members.len() {
+        return (None, ps);
+    }
+    (household.map(|h| (h, others)), ps)
 }
 
 /// What the store knows that a visit is checked against.

@@ -1,0 +1,175 @@
+//! The screens' drafts (issue 10): what a form says as the user types is what the save
+//! decides, and what is saved reads back as it was typed (cleaned).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use tungnha_core::forms::{consent_purpose, HouseholdDraft, VisitDraft, CONSENT_PURPOSE};
+use tungnha_core::model::{Relation, Sex};
+use tungnha_core::problem::ProblemCode;
+use tungnha_core::CoreError;
+
+fn filled(f: &Fixture, head: &str) -> HouseholdDraft {
+    let mut d = HouseholdDraft::new(Some(f.village));
+    d.address = "Số 12, bản Mòng".into();
+    d.members[0].full_name = head.into();
+    d.members[0].birth_year = "1968".into();
+    let i = d.add_member(Relation::Spouse);
+    d.members[i].full_name = "Lò Thị Ơn".into();
+    d.members[i].sex = Some(Sex::Female);
+    d.members[i].phone = "(+84) 912-345-678".into();
+    d.record_consent(at(5, 9));
+    d
+}
+
+#[test]
+fn a_household_form_says_what_is_missing_then_saves_everyone_at_once() {
+    let f = Fixture::new();
+    let empty = HouseholdDraft::new(None);
+    let state = empty.state(at(5, 9));
+    assert!(!state.can_save);
+    let fields: Vec<&str> = state.problems.iter().map(|p| p.field.as_str()).collect();
+    for field in ["village_id", "address", "members[0].full_name", "consent"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    assert!(consent_purpose().0.contains("định danh"), "the purpose says no ID number is taken");
+
+    let mut d = filled(&f, "Lò Văn Pằng");
+    d.members[1].birth_year = "19x0".into();
+    let state = d.state(at(5, 9));
+    assert_eq!(state.for_field("members[1].birth_year").next().unwrap().code, ProblemCode::BirthYearOutOfRange);
+    assert!(matches!(d.save(&f.store, Some(f.volunteer)), Err(CoreError::Invalid(_))), "nothing saved with a problem");
+    assert!(f.store.search("pang", None, 10).unwrap().is_empty());
+
+    d.members[1].birth_year = "1970".into();
+    assert!(d.state(at(5, 9)).can_save, "{:?}", d.state(at(5, 9)).problems);
+    let id = d.save(&f.store, Some(f.volunteer)).unwrap().id;
+    let detail = f.store.household_detail(id).unwrap();
+    let names: Vec<&str> = detail.members.iter().map(|m| m.person.full_name.as_str()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"Lò Văn Pằng") && names.contains(&"Lò Thị Ơn"));
+    let spouse = detail.members.iter().find(|m| m.person.relation == Relation::Spouse).unwrap();
+    assert_eq!(spouse.person.phone.as_deref(), Some("0912345678"));
+    let consent = &spouse.person.consent;
+    assert_eq!((consent.given_by.as_str(), consent.recorded_by), ("Lò Văn Pằng", Some(f.volunteer)));
+    assert_eq!(consent.purpose, CONSENT_PURPOSE, "the purpose kept names the notice shown");
+
+    // The same head again in the village: the form warns before a second registration.
+    let again = filled(&f, "Lò Văn Pằng");
+    assert_eq!(again.similar(&f.store).unwrap().iter().map(|h| h.household_id).collect::<Vec<_>>(), vec![id]);
+    let other = filled(&f, "Cầm Văn Xôm");
+    let mut other = other;
+    other.address = "Số 40".into();
+    assert!(other.similar(&f.store).unwrap().is_empty());
+}
+
+#[test]
+fn a_second_head_is_refused_at_its_row() {
+    let f = Fixture::new();
+    let mut d = filled(&f, "Lò Văn Pằng");
+    d.members[1].relation = Relation::Head;
+    let state = d.state(at(5, 9));
+    assert_eq!(state.for_field("members[1].relation").next().unwrap().code, ProblemCode::HeadMustBeMember);
+}
+
+#[test]
+fn a_visit_form_checks_against_the_store_and_a_correction_replaces_the_visit() {
+    let f = Fixture::new();
+    let (h, people) = f.household("Số 1", "Quàng Văn Sáng", &["Quàng Thị Hiên"]);
+    let mut d = VisitDraft::at_household(h, f.team, f.volunteer, Some(f.campaign));
+    let state = d.state(&f.store).unwrap();
+    assert!(!state.can_save, "nobody present yet: {:?}", state.problems);
+    d.toggle_skill(people[0], "online_payment");
+    d.toggle_action(people[0], "vneid_activated");
+    d.toggle_topic("vneid");
+    assert!(d.state(&f.store).unwrap().can_save, "{:?}", d.state(&f.store).unwrap().problems);
+    // Someone from another household at a household visit: refused at their row.
+    let (_, stranger) = f.household("Số 2", "Lường Văn Kiên", &[]);
+    d.toggle_present(stranger[0]);
+    assert!(!d.state(&f.store).unwrap().can_save);
+    d.toggle_present(stranger[0]);
+    let saved = d.save(&f.store).unwrap().id;
+
+    let mut fix = VisitDraft::correcting(&f.store, saved).unwrap();
+    assert_eq!(fix.attendees.len(), 1);
+    fix.toggle_skill(people[1], "online_safety");
+    let fixed = fix.save(&f.store).unwrap().id;
+    let visits = f.store.household_detail(h).unwrap().visits;
+    let old = visits.iter().find(|v| v.id == saved).unwrap();
+    assert_eq!(old.superseded_by, Some(fixed));
+    // Drafts survive the app being killed: they are plain data.
+    let json = serde_json::to_string(&fix).unwrap();
+    assert_eq!(serde_json::from_str::<VisitDraft>(&json).unwrap(), fix);
+}
+
+#[test]
+fn a_group_session_gathers_people_of_several_households() {
+    let f = Fixture::new();
+    let (_, a) = f.household("Số 1", "Hà Văn Tâm", &[]);
+    let (_, b) = f.household("Số 2", "Vì Thị Mai", &[]);
+    let mut d = VisitDraft::group_session("Nhà văn hoá bản Mòng", f.team, f.volunteer, Some(f.campaign));
+    d.toggle_topic("online_safety");
+    d.toggle_skill(a[0], "online_safety");
+    d.toggle_skill(b[0], "online_safety");
+    let id = d.save(&f.store).unwrap().id;
+    let v = f.store.visit(id).unwrap();
+    assert_eq!(v.attendees.len(), 2);
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Lò Văn Pằng".to_owned()),
+        Just("Đặng Thị Hồng".to_owned()),
+        Just(String::new()),
+        Just("   ".to_owned()),
+        Just("12345".to_owned()),
+        "[A-Za-zÀ-ỹ ]{0,20}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever is typed: the form allows the save exactly when the save succeeds, and
+    /// what was saved reads back as typed (names trimmed, phones in national form).
+    #[test]
+    fn the_form_and_the_save_agree(
+        head in name(),
+        spouse in name(),
+        address in prop_oneof![Just(String::new()), Just("Số 3".to_owned()), "[a-zA-Z0-9 ,]{0,30}"],
+        year in prop_oneof![Just(String::new()), Just("1980".to_owned()), Just("1850".to_owned()), Just("abc".to_owned()), "[0-9]{1,5}"],
+        phone in prop_oneof![Just(String::new()), Just("0912 345 678".to_owned()), Just("(+84) 98-765-4321".to_owned()), Just("12".to_owned())],
+        consent in any::<bool>(),
+    ) {
+        let f = Fixture::new();
+        let mut d = HouseholdDraft::new(Some(f.village));
+        d.address = address;
+        d.members[0].full_name = head;
+        d.members[0].birth_year = year;
+        d.phone = phone;
+        let i = d.add_member(Relation::Child);
+        d.members[i].full_name = spouse;
+        if consent {
+            d.record_consent(at(5, 9));
+        }
+        let state = d.state(at(5, 9));
+        let json = serde_json::to_string(&d).unwrap();
+        prop_assert_eq!(&serde_json::from_str::<HouseholdDraft>(&json).unwrap(), &d);
+        match d.save(&f.store, None) {
+            Ok(saved) => {
+                prop_assert!(state.can_save, "saved although the form said {:?}", state.problems);
+                let detail = f.store.household_detail(saved.id).unwrap();
+                prop_assert_eq!(detail.members.len(), 2);
+                prop_assert_eq!(&detail.household.address, d.address.trim());
+                let head = detail.members.iter().find(|m| m.person.relation == Relation::Head).unwrap();
+                prop_assert_eq!(head.person.full_name.as_str(), d.members[0].full_name.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            Err(CoreError::Invalid(ps)) => {
+                prop_assert!(!state.can_save, "the form allowed a save that failed: {}", ps);
+            }
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+}
