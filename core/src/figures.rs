@@ -12,6 +12,9 @@
 //!   [`SkillLevel::MASTERY`]); a household reaches the plan's goal with ≥1 (or ≥2) such
 //!   members. Both thresholds are reported because the plan says "1 to 2".
 //! - Days are Vietnamese calendar days (UTC+7).
+//! - Records pinned to a unit of an earlier structure (a village recorded in 2024 under
+//!   its 2008 commune) count under today's unit: a 2008 commune under the 2025 commune it
+//!   became (its default one if it was split), see [`crate::units::AdminTree::report_unit_on`].
 
 use crate::catalog;
 use crate::clock::VIETNAM;
@@ -19,6 +22,7 @@ use crate::error::CoreResult;
 use crate::ids::{TeamId, VillageId};
 use crate::model::{Campaign, SkillLevel};
 use crate::store::Store;
+use crate::units::AdminUnit;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -29,8 +33,12 @@ use serde::{Deserialize, Serialize};
 pub enum Scope {
     All,
     /// A province in today's structure (key like `2025:p:14`): villages are counted
-    /// through their commune, and a pre-2025 commune through the province it became.
+    /// through their commune, and a pre-2025 commune through the commune it became (its
+    /// default one if it was split; its province where no commune is known).
     Province(String),
+    /// A commune. Villages recorded under exactly this key count, and for a commune of
+    /// today's structure (key like `2025:c:15349`) so do villages recorded under a
+    /// pre-2025 commune that became it (its default one, for a split commune).
     Commune(String),
     Village(VillageId),
     /// The households assigned to a team (its villages and single households).
@@ -136,11 +144,10 @@ fn bounds(days: Option<(NaiveDate, NaiveDate)>) -> (String, String) {
 fn ctes(scope: &Scope) -> String {
     let households = match scope {
         Scope::All => "SELECT id FROM households WHERE deleted = 0 AND ?1 IS NULL",
-        Scope::Province(_) => {
+        Scope::Province(_) | Scope::Commune(_) => {
             "SELECT h.id FROM households h JOIN villages v ON v.id = h.village_id
              WHERE h.deleted = 0 AND v.commune_key IN (SELECT value FROM json_each(?1))"
         }
-        Scope::Commune(_) => "SELECT h.id FROM households h JOIN villages v ON v.id = h.village_id WHERE h.deleted = 0 AND v.commune_key = ?1",
         Scope::Village(_) => "SELECT id FROM households WHERE deleted = 0 AND village_id = ?1",
         Scope::Team(_) => {
             "SELECT id FROM households WHERE deleted = 0 AND (village_id IN (SELECT village_id FROM assignments WHERE team_id = ?1 AND village_id IS NOT NULL)
@@ -157,26 +164,28 @@ fn ctes(scope: &Scope) -> String {
     )
 }
 
-/// The commune keys stored on this database whose province, in the structure valid
-/// `on` that day, is `province`.
-fn communes_of_province(c: &Connection, province: &str, on: NaiveDate) -> CoreResult<Vec<String>> {
+/// The commune keys stored on this database (on villages) that `keep` accepts, given
+/// the unit each is reported under on `on` (`None`: unknown key, or nothing valid then).
+fn stored_communes(c: &Connection, on: NaiveDate, keep: impl Fn(&str, Option<&AdminUnit>) -> bool) -> CoreResult<Vec<String>> {
     let tree = crate::units::official();
     let mut st = c.prepare_cached("SELECT DISTINCT commune_key FROM villages")?;
     let keys: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(keys
-        .into_iter()
-        .filter(|k| tree.successors_on(k, on).iter().any(|u| tree.province_of(&u.key).is_some_and(|p| p.key == province)))
-        .collect())
+    Ok(keys.into_iter().filter(|k| keep(k, tree.report_unit_on(k, on))).collect())
 }
 
 fn scope_param(c: &Connection, scope: &Scope) -> CoreResult<Option<String>> {
+    let tree = crate::units::official();
+    let today = || crate::clock::vietnam_date(Utc::now());
     Ok(match scope {
         Scope::All => None,
         Scope::Province(p) => {
-            let today = crate::clock::vietnam_date(Utc::now());
-            Some(serde_json::to_string(&communes_of_province(c, p, today)?)?)
+            let keys = stored_communes(c, today(), |_, unit| unit.and_then(|u| tree.province_of(&u.key)).is_some_and(|x| &x.key == p))?;
+            Some(serde_json::to_string(&keys)?)
         }
-        Scope::Commune(k) => Some(k.clone()),
+        Scope::Commune(k) => {
+            let keys = stored_communes(c, today(), |key, unit| key == k || unit.is_some_and(|u| &u.key == k))?;
+            Some(serde_json::to_string(&keys)?)
+        }
         Scope::Village(v) => Some(v.to_string()),
         Scope::Team(t) => Some(t.to_string()),
     })

@@ -59,11 +59,13 @@ impl Shadow {
                 Scope::Province(p) => {
                     let tree = units::official();
                     let today = vietnam_date(Utc::now());
-                    tree.successors_on(&self.village_commune[v], today)
-                        .iter()
-                        .any(|u| tree.province_of(&u.key).is_some_and(|x| &x.key == p))
+                    tree.report_unit_on(&self.village_commune[v], today).and_then(|u| tree.province_of(&u.key)).is_some_and(|x| &x.key == p)
                 }
-                Scope::Commune(k) => &self.village_commune[v] == k,
+                Scope::Commune(k) => {
+                    let today = vietnam_date(Utc::now());
+                    let key = &self.village_commune[v];
+                    key == k || units::official().report_unit_on(key, today).is_some_and(|u| &u.key == k)
+                }
                 Scope::Village(x) => v == x,
                 Scope::Team(t) => {
                     self.team_villages.get(t).is_some_and(|vs| vs.contains(v))
@@ -385,6 +387,13 @@ fn run(seed: u64) {
         Scope::Province("2025:p:01".into()),
     ];
     scopes.extend(communes.iter().map(|c| Scope::Commune(c.clone())));
+    // The 2025 communes that the two 2008 communes became, and one of the old keys itself.
+    let today = vietnam_date(Utc::now());
+    for old in [&sh.village_commune[&v4], &sh.village_commune[&v5]] {
+        let now = units::official().report_unit_on(old, today).unwrap();
+        scopes.push(Scope::Commune(now.key.clone()));
+    }
+    scopes.push(Scope::Commune("2008:c:04123".into()));
     scopes.extend(villages.iter().map(|v| Scope::Village(*v)));
     let windows = [None, Some((day(1), day(10))), Some((day(3), day(3)))];
     for scope in &scopes {
@@ -487,4 +496,70 @@ fn a_2024_hau_giang_record_is_reported_under_today_can_tho() {
     assert_eq!(figs.households, 1, "Hậu Giang (2024) is part of Cần Thơ today");
     let son_la = f.store.figures(&FigureQuery::all_time(Scope::Province("2025:p:14".into()))).unwrap();
     assert_eq!(son_la.households, 0);
+}
+
+/// A campaign of October 2024, recorded under the 2008 structure, reported per 2025
+/// commune: the villages of the five 2008 communes merged into Xã Vĩnh Lộc count there,
+/// and a village of a commune split between two 2025 wards counts under its default one.
+#[test]
+fn a_2024_campaign_under_the_2008_structure_is_reported_per_2025_commune() {
+    let f = Fixture::new();
+    let tree = units::official();
+    let today = vietnam_date(Utc::now());
+    let c = f.store.campaign(f.campaign).unwrap();
+    // Thị trấn Vĩnh Lộc and four more communes of Huyện Vĩnh Lộc (Thanh Hóa) -> Xã Vĩnh Lộc;
+    // Phường Đội Cấn (Ba Đình, Hà Nội) -> Phường Ngọc Hà (default) or Phường Ba Đình.
+    let old_vinh_loc = tree.commune_successors_on("2025:c:15349", day(1));
+    assert_eq!(old_vinh_loc.len(), 5);
+    let old_keys: Vec<&str> = old_vinh_loc.iter().map(|u| u.key.as_str()).chain(["2008:c:00022"]).collect();
+    for (i, key) in old_keys.iter().enumerate() {
+        let village = f.store.add_village(key, &format!("Thôn {}", i + 1)).unwrap();
+        let h = f
+            .store
+            .add_household(&NewHousehold {
+                village_id: village,
+                address: format!("Số {i}"),
+                head: person("Lê Văn An", Relation::Head, 1970),
+                phone: None,
+                location: None,
+                indicators: Default::default(),
+            })
+            .unwrap()
+            .id;
+        let head = f.store.household_detail(h).unwrap().household.head_id;
+        // One visit in the campaign for each, and a second one in the first village.
+        f.store.record_visit(&f.visit(h, &[head], &["online_payment"], at(2 + i as u32, 9))).unwrap();
+        if i == 0 {
+            f.store.record_visit(&f.visit(h, &[head], &["online_safety"], at(8, 9))).unwrap();
+        }
+    }
+    let figures = |key: &str| f.store.figures(&FigureQuery::for_campaign(Scope::Commune(key.into()), &c)).unwrap();
+
+    let vinh_loc = figures("2025:c:15349");
+    assert_eq!((vinh_loc.households, vinh_loc.households_visited, vinh_loc.visits, vinh_loc.people_guided), (5, 5, 6, 5));
+    let ngoc_ha = figures("2025:c:00008");
+    assert_eq!((ngoc_ha.households, ngoc_ha.visits), (1, 1), "Đội Cấn counts under its default ward");
+    let ba_dinh = figures("2025:c:00004");
+    assert_eq!((ba_dinh.households, ba_dinh.visits), (0, 0), "and not twice");
+    // An old key still gives exactly its own villages.
+    let old = figures("2008:c:15349");
+    assert_eq!((old.households, old.visits), (1, 2));
+    // Per 2025 commune, the figures add up to everything recorded under the 2008 structure
+    // (the fixture's own village is in a 2025 commune of Sơn La).
+    let mut per_commune: BTreeMap<String, u32> = BTreeMap::new();
+    for key in &old_keys {
+        let now = tree.report_unit_on(key, today).unwrap();
+        assert_eq!(now.level, units::UnitLevel::Commune, "{key}");
+        *per_commune.entry(now.key.clone()).or_default() += 1;
+    }
+    assert_eq!(per_commune, BTreeMap::from([("2025:c:00008".to_owned(), 1), ("2025:c:15349".to_owned(), 5)]));
+    let all = f.store.figures(&FigureQuery::for_campaign(Scope::All, &c)).unwrap();
+    let own = f.store.figures(&FigureQuery::for_campaign(Scope::Village(f.village), &c)).unwrap();
+    assert_eq!(vinh_loc.visits + ngoc_ha.visits + own.visits, all.visits);
+    assert_eq!(vinh_loc.households + ngoc_ha.households + own.households, all.households);
+    // Provinces: Thanh Hóa has the five, Hà Nội the one.
+    let province = |key: &str| f.store.figures(&FigureQuery::for_campaign(Scope::Province(key.into()), &c)).unwrap().households;
+    assert_eq!((province("2025:p:38"), province("2025:p:01")), (5, 1));
+    // Days are still counted per Vietnamese day.
+    assert_eq!(vinh_loc.days.iter().map(|d| d.visits).sum::<u32>(), 6);
 }
