@@ -115,6 +115,13 @@ fn indicators_table(f: &Figures) -> Markup {
     }
 }
 
+/// The commune a village's commune reports under today: a pre-2025 commune shows under
+/// the commune it became (its default one if it was split), as the figures count it.
+fn reported_in(commune_key: &str) -> String {
+    let today = tungnha_core::clock::vietnam_date(chrono::Utc::now());
+    units::official().report_unit_on(commune_key, today).map_or(commune_key.to_owned(), |u| u.key.clone())
+}
+
 /// Render the commune dashboard from the projection store.
 pub fn render(store: &Store, input: &DashboardInput) -> CoreResult<Markup> {
     let commune = units::official().get(&input.commune_key);
@@ -126,7 +133,7 @@ pub fn render(store: &Store, input: &DashboardInput) -> CoreResult<Markup> {
         Some(c) => Some((c, store.figures(&FigureQuery::for_campaign(scope, c))?)),
         None => None,
     };
-    let villages: Vec<_> = store.villages()?.into_iter().filter(|v| v.commune_key == input.commune_key).collect();
+    let villages: Vec<_> = store.villages()?.into_iter().filter(|v| reported_in(&v.commune_key) == input.commune_key).collect();
     let mut village_rows = Vec::new();
     for v in &villages {
         village_rows.push((v.name.clone(), store.figures(&FigureQuery::all_time(Scope::Village(v.id)))?));
@@ -222,7 +229,8 @@ pub async fn home(State(state): State<AppState>) -> Response {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let mut communes: Vec<String> = store.villages().map(|v| v.into_iter().map(|v| v.commune_key).collect()).unwrap_or_default();
+    let mut communes: Vec<String> =
+        store.villages().map(|v| v.into_iter().map(|v| reported_in(&v.commune_key)).collect()).unwrap_or_default();
     communes.sort();
     communes.dedup();
     let page = html! {
