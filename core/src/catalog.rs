@@ -28,6 +28,43 @@ pub const SKILLS: [Entry; 5] = [
     Entry { code: "digital_platforms", name_vi: "Sử dụng nền tảng số", name_en: "Use digital platforms" },
 ];
 
+/// Each of the 5 skills in plain words, as a citizen reads it on the self-report form
+/// (same order as [`SKILLS`]): what being able to do it means.
+pub const SKILL_PLAIN_WORDS: [(&str, &str, &str); 5] = [
+    (
+        "public_services",
+        "Tự nộp hồ sơ, tra cứu, thanh toán phí trên Cổng dịch vụ công hoặc ứng dụng VNeID",
+        "File an application, look it up and pay its fee on the public services portal or in VNeID",
+    ),
+    (
+        "online_shopping",
+        "Tự tìm, đặt mua và nhận hàng trên sàn thương mại điện tử",
+        "Find, order and receive goods on an e-commerce platform",
+    ),
+    (
+        "online_payment",
+        "Chuyển tiền, trả tiền điện, nước, học phí bằng ứng dụng ngân hàng hoặc ví điện tử, quét mã QR",
+        "Transfer money and pay bills or school fees with a bank app or e-wallet, scan a QR code",
+    ),
+    (
+        "online_safety",
+        "Nhận ra tin nhắn, cuộc gọi lừa đảo; không đưa mã OTP, mật khẩu cho ai; đặt mật khẩu mạnh",
+        "Recognise scam messages and calls; never give anyone an OTP or password; use strong passwords",
+    ),
+    (
+        "digital_platforms",
+        "Dùng Zalo, tìm kiếm thông tin trên Internet, dùng ứng dụng của địa phương",
+        "Use Zalo, search the Internet for information, use local apps",
+    ),
+];
+
+/// Where a citizen or a team member can learn the 5 skills: the free national course
+/// named in the plans (onetouch, Ministry of Information and Communications).
+pub const LEARN_MORE: (&str, &str) = (
+    "Khoá học \"Phổ cập kỹ năng số cộng đồng năm 2023 - 2024\" (miễn phí)",
+    "https://onetouch.mic.gov.vn/khoa-hoc/pho-cap-ky-nang-so-cong-dong-nam-2023-2024",
+);
+
 /// The campaign's guidance topics (plan 000 numbers them (1)–(7)). Localities may add
 /// their own topics (stored in the local store with a `local.` prefix).
 pub const TOPICS: [Entry; 7] = [

@@ -173,3 +173,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_household_self_reports_for_everyone_in_one_save() {
+    use tungnha_core::forms::{skill_choices, SelfReportDraft};
+    use tungnha_core::model::{Channel, SkillLevel};
+    let f = Fixture::new();
+    let (h, people) = f.household("Số 3", "Mè Văn Chiến", &["Mè Thị Ngân"]);
+    let choices = skill_choices();
+    assert_eq!(choices.len(), 5);
+    assert!(choices.iter().all(|c| !c.plain_vi.is_empty() && !c.plain_en.is_empty()));
+    assert!(tungnha_core::catalog::LEARN_MORE.1.starts_with("https://"));
+
+    let mut d = SelfReportDraft::for_household(&f.store, h, Channel::App).unwrap();
+    assert!(!d.state(at(10, 20)).can_save, "nothing ticked");
+    d.toggle(people[0], "online_safety");
+    d.toggle(people[0], "public_services");
+    d.toggle(people[1], "online_payment");
+    assert_eq!(d.people[0].skills, ["public_services", "online_safety"], "catalog order");
+    d.toggle(people[1], "not_a_skill");
+    let state = d.state(at(10, 20));
+    assert!(!state.can_save);
+    assert!(state.problems.iter().any(|p| p.field.starts_with("people[1]")), "{:?}", state.problems);
+    assert!(d.save(&f.store).is_err());
+    assert!(f.store.household_detail(h).unwrap().self_reports.is_empty(), "nothing half-saved");
+    d.toggle(people[1], "not_a_skill");
+    assert_eq!(d.save(&f.store).unwrap().len(), 2);
+    let detail = f.store.household_detail(h).unwrap();
+    assert_eq!(detail.self_reports.len(), 2);
+    let head = detail.members.iter().find(|m| m.person.id == people[0]).unwrap();
+    let safety = head.skills.iter().find(|s| s.skill == "online_safety").unwrap();
+    assert_eq!(safety.level, SkillLevel::SelfReported);
+}
+
+#[test]
+fn a_leader_verifies_several_skills_at_once_or_none() {
+    use tungnha_core::forms::{CorrectionDraft, VerificationDraft};
+    use tungnha_core::model::SkillLevel;
+    let f = Fixture::new();
+    let (h, people) = f.household("Số 4", "Tòng Văn Ước", &[]);
+    let mut d = VerificationDraft::new(people[0], f.leader);
+    assert!(!d.state().can_save);
+    d.toggle("online_payment");
+    d.toggle("online_safety");
+    assert!(d.state().can_save);
+    // A volunteer who is not a leader: nothing is verified.
+    let not_leader = VerificationDraft { leader_id: f.volunteer, ..d.clone() };
+    assert!(not_leader.save(&f.store).is_err());
+    assert_eq!(d.save(&f.store).unwrap().len(), 2);
+    let member = f.store.household_detail(h).unwrap().members.remove(0);
+    assert!(member.skills.iter().filter(|s| s.level == SkillLevel::Verified).count() == 2);
+
+    let mut fix = CorrectionDraft {
+        person_id: people[0],
+        leader_id: f.leader,
+        skill: "online_payment".into(),
+        to_level: SkillLevel::Guided,
+        reason: String::new(),
+    };
+    assert!(!fix.state().can_save, "a correction needs its reason");
+    fix.reason = "Ghi nhầm người".into();
+    assert!(fix.state().can_save);
+    fix.save(&f.store).unwrap();
+}

@@ -4,9 +4,13 @@
 //! only hold a draft, render [`FormState`] and call `save`.
 
 pub mod household;
+pub mod self_report;
+pub mod verification;
 pub mod visit;
 
 pub use household::{HouseholdDraft, MemberDraft};
+pub use self_report::{skill_choices, PersonSkills, SelfReportDraft, SkillChoice};
+pub use verification::{CorrectionDraft, VerificationDraft};
 pub use visit::{AttendeeDraft, VisitDraft};
 
 use crate::problem::{Problem, Problems};

@@ -195,43 +195,80 @@ impl Store {
 
     /// Record a citizen's own statement of the skills they have.
     pub fn record_self_report(&self, r: &NewSelfReport) -> CoreResult<Saved<SelfReportId>> {
+        let mut saved = self.record_self_reports(std::slice::from_ref(r))?;
+        Ok(saved.remove(0))
+    }
+
+    /// Several people's self-reports (a household's, from one form) in one transaction:
+    /// all saved, or none (a problem with report `i` is reported as `reports[i].…`).
+    pub fn record_self_reports(&self, reports: &[NewSelfReport]) -> CoreResult<Vec<Saved<SelfReportId>>> {
         self.write(|w| {
-            let known = person_household(&w.tx, r.person_id)?.is_some();
-            let (r, warnings) = {
-                let (clean, problems) = validate::self_report(r, known, w.now);
-                Problems::accept(clean, problems)?
-            };
-            let report = SelfReport {
-                id: SelfReportId::new(),
-                person_id: r.person_id,
-                skills: r.skills,
-                channel: r.channel,
-                reported_at: r.reported_at,
-            };
-            let hlc = w.emit(Entity::SelfReport, &report.id.to_string(), OpKind::Append, None, &report)?;
-            insert_self_report(&w.tx, &report, hlc)?;
-            for s in &report.skills {
-                raise_skill(&w.tx, report.person_id, s, SkillLevel::SelfReported, report.reported_at)?;
+            let mut clean = Vec::with_capacity(reports.len());
+            let mut all = Problems::new();
+            for (i, r) in reports.iter().enumerate() {
+                let known = person_household(&w.tx, r.person_id)?.is_some();
+                let (c, ps) = validate::self_report(r, known, w.now);
+                let ps = if reports.len() == 1 { ps } else { ps.prefixed(&format!("reports[{i}]")) };
+                clean.push((c, ps.warnings()));
+                all.extend(ps);
             }
-            refresh_mastery(&w.tx, report.person_id)?;
-            Ok(Saved { id: report.id, warnings })
+            if all.has_errors() {
+                return Err(CoreError::Invalid(all));
+            }
+            let mut saved = Vec::with_capacity(clean.len());
+            for (r, warnings) in clean {
+                let Some(r) = r else { return Err(CoreError::Invalid(all)) };
+                let report = SelfReport {
+                    id: SelfReportId::new(),
+                    person_id: r.person_id,
+                    skills: r.skills,
+                    channel: r.channel,
+                    reported_at: r.reported_at,
+                };
+                let hlc = w.emit(Entity::SelfReport, &report.id.to_string(), OpKind::Append, None, &report)?;
+                insert_self_report(&w.tx, &report, hlc)?;
+                for s in &report.skills {
+                    raise_skill(&w.tx, report.person_id, s, SkillLevel::SelfReported, report.reported_at)?;
+                }
+                refresh_mastery(&w.tx, report.person_id)?;
+                saved.push(Saved { id: report.id, warnings });
+            }
+            Ok(saved)
         })
     }
 
     /// A leader saw the person do the skill: raise it to `Verified`.
     pub fn verify_skill(&self, person: PersonId, skill: &str, leader: MemberId) -> CoreResult<VerificationId> {
+        let mut ids = self.verify_skills(person, &[skill.to_owned()], leader)?;
+        Ok(ids.remove(0))
+    }
+
+    /// A leader saw the person do these skills: all verified in one transaction, or none
+    /// (a problem with skill `i` is reported as `skills[i].…`).
+    pub fn verify_skills(&self, person: PersonId, skills: &[String], leader: MemberId) -> CoreResult<Vec<VerificationId>> {
         self.write(|w| {
-            let v =
-                SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.to_owned(), leader_id: leader, at: w.now };
-            let (v, _warnings) = {
-                let (clean, problems) = validate::verification(&v, leader_context(&w.tx, person, leader)?, w.now);
-                Problems::accept(clean, problems)?
-            };
-            let hlc = w.emit(Entity::SkillVerification, &v.id.to_string(), OpKind::Append, None, &v)?;
-            insert_verification(&w.tx, &v, hlc)?;
-            raise_skill(&w.tx, person, skill, SkillLevel::Verified, v.at)?;
+            let mut clean = Vec::with_capacity(skills.len());
+            let mut all = Problems::new();
+            for (i, skill) in skills.iter().enumerate() {
+                let v =
+                    SkillVerification { id: VerificationId::new(), person_id: person, skill: skill.clone(), leader_id: leader, at: w.now };
+                let (c, ps) = validate::verification(&v, leader_context(&w.tx, person, leader)?, w.now);
+                all.extend(if skills.len() == 1 { ps } else { ps.prefixed(&format!("skills[{i}]")) });
+                clean.push(c);
+            }
+            if all.has_errors() {
+                return Err(CoreError::Invalid(all));
+            }
+            let mut ids = Vec::with_capacity(clean.len());
+            for v in clean {
+                let Some(v) = v else { return Err(CoreError::Invalid(all)) };
+                let hlc = w.emit(Entity::SkillVerification, &v.id.to_string(), OpKind::Append, None, &v)?;
+                insert_verification(&w.tx, &v, hlc)?;
+                raise_skill(&w.tx, person, &v.skill, SkillLevel::Verified, v.at)?;
+                ids.push(v.id);
+            }
             refresh_mastery(&w.tx, person)?;
-            Ok(v.id)
+            Ok(ids)
         })
     }
 
