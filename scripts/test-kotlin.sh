@@ -58,13 +58,27 @@ done <<'DECLS'
 open class Database: DatabaseProtocol, @unchecked Sendable
 public static func `open`(path: String, encryptionKey: String? = nil) throws -> Database
 enum TungNhaError: Swift.Error
-case Validation(code: String, messageVi: String, messageEn: String, problems: [Problem])
-case NotFound(code: String, messageVi: String, messageEn: String, entity: String, id: String)
-case NotEnrolled(code: String, messageVi: String, messageEn: String)
-case Network(code: String, messageVi: String, messageEn: String, detail: String)
-case ServerRefused(code: String, messageVi: String, messageEn: String, status: UInt16)
-case Cancelled(code: String, messageVi: String, messageEn: String)
-case Storage(code: String, messageVi: String, messageEn: String, detail: String)
+case Validation(code: ErrorCode, messageVi: String, messageEn: String, problems: [Problem])
+case NotFound(code: ErrorCode, messageVi: String, messageEn: String, entity: String, id: String)
+case NotEnrolled(code: ErrorCode, messageVi: String, messageEn: String)
+case Network(code: ErrorCode, messageVi: String, messageEn: String, detail: String)
+case ServerRefused(code: ErrorCode, messageVi: String, messageEn: String, status: UInt16)
+case Cancelled(code: ErrorCode, messageVi: String, messageEn: String)
+case Storage(code: ErrorCode, messageVi: String, messageEn: String, detail: String)
+public func code() -> ErrorCode
+public func action() -> ErrorAction
+public func messageVi() -> String
+public func messageEn() -> String
+public enum ErrorCode: Equatable, Hashable
+case unexpected
+public enum ErrorAction: Equatable, Hashable
+case fixFields
+case enrol
+case updateApp
+case retryLater
+case freeSpace
+case contactLeader
+case dismiss
 public protocol SyncListener: AnyObject, Sendable
 func onProgress(progress: SyncProgress)
 open class SyncCancel: SyncCancelProtocol, @unchecked Sendable

@@ -8,7 +8,7 @@
 //! others are still running are still served); when none is running the handle is freed,
 //! the SQLite files close, and any later call throws `IllegalStateException`.
 
-use crate::error::{parse_id, parse_opt_id, Result, TungNhaError};
+use crate::error::{parse_id, parse_opt_id, Result};
 use crate::figures::{DayRange, FigureScope, Figures};
 use crate::household::{HouseholdDetail, HouseholdInput, HouseholdSummary, PersonInput, SearchHit, TodaysWork};
 use crate::model::Saved;
@@ -40,15 +40,7 @@ impl Database {
     /// data unencrypted believing it is encrypted.
     #[uniffi::constructor(default(encryption_key = None))]
     pub fn open(path: String, encryption_key: Option<String>) -> Result<Arc<Self>> {
-        if encryption_key.is_some() {
-            return Err(TungNhaError::storage(
-                "encryption_unavailable",
-                "Phiên bản này chưa hỗ trợ mã hoá cơ sở dữ liệu",
-                "This build cannot encrypt the database yet",
-                "open() was given an encryption key".into(),
-            ));
-        }
-        Ok(Arc::new(Self { store: Store::open(path, StoreOptions::default())? }))
+        Ok(Arc::new(Self { store: Store::open_with_key(path, encryption_key.as_deref(), StoreOptions::default())? }))
     }
 
     /// This installation's device id.

@@ -1,149 +1,201 @@
-//! The one error type apps see. Each case is something an app can act on (show the
-//! problems next to the fields, ask for enrolment, retry later, tell the person to update
-//! the app...). Every case carries a stable `code`, and a message in Vietnamese and
-//! English, as fields: Kotlin and Swift read `e.code` / `e.messageVi`, never parse a
-//! string. The core's richer errors are converted here, at the edge.
+//! The one error type apps see, with a typed code and what to do about it. Every case
+//! carries its [`ErrorCode`] and the core's message in Vietnamese and English as fields;
+//! `code()`, `action()`, `message_vi()` and `message_en()` read them from any case, so a
+//! screen never switches on text. The codes, the code → action rule and every message are
+//! the core's (`tungnha_core::error`); this module only converts.
 
 use crate::model::Problem;
+use tungnha_core::error as ce;
 use tungnha_core::sync::client::SyncError;
 use tungnha_core::CoreError;
 
+mirror_enum!(
+    /// The stable code of an error, whichever layer raised it (see the core's `ErrorCode`).
+    /// `action()` says what the app should do; `message_vi()` / `message_en()` are the
+    /// code's own messages, for an error that has no more specific one.
+    ErrorCode => ce::ErrorCode {
+        /// The input broke one or more rules; nothing was written (see the problems).
+        Invalid,
+        /// The record asked for is not on this device (or the id is not an id).
+        NotFound,
+        /// The database on the device was made by a newer version of the app.
+        SchemaTooNew,
+        /// The device's storage is full: nothing was written.
+        DiskFull,
+        /// The local database failed otherwise.
+        Storage,
+        /// A record stored on the device could not be read.
+        StoredData,
+        /// An encryption key was given to a build that cannot encrypt the database.
+        EncryptionUnavailable,
+        /// Sync needs an enrolled device.
+        NotEnrolled,
+        /// The server could not be reached, or its answer did not arrive whole.
+        Network,
+        /// The server's answer arrived but could not be read.
+        UnreadableAnswer,
+        /// The person cancelled the sync; what was already exchanged is kept.
+        Cancelled,
+        /// This app is too old for the server (it said so, or it answered in a newer format).
+        UpdateRequired,
+        /// No, unknown, expired or revoked token or enrolment code.
+        Unauthorized,
+        /// The server could not read the request, or it was too large.
+        BadRequest,
+        /// Too many attempts at an enrolment code: wait before trying again.
+        TooManyAttempts,
+        /// The server is busy or shutting down.
+        Unavailable,
+        /// The server failed.
+        ServerError,
+        /// A failure no layer expected (a bug), e.g. a Rust panic caught by the app.
+        Unexpected,
+    }
+);
+
+mirror_enum!(
+    /// What the app should do when a call fails (decided by the core from the code). Show
+    /// the error's message whatever the action.
+    ErrorAction => ce::ErrorAction {
+        /// Show the problems next to their fields; the person corrects them and saves again.
+        FixFields,
+        /// Ask for an enrolment code (never enrolled, access revoked, or a wrong code).
+        Enrol,
+        /// Send the person to the app store.
+        UpdateApp,
+        /// Offer to try again later; pending work waits on the device.
+        RetryLater,
+        /// The device's storage is full: free some space, then try again.
+        FreeSpace,
+        /// Nothing the person can fix: tell the team leader or commune official.
+        ContactLeader,
+        /// Nothing to do but read the message (cancelled, or the record is gone).
+        Dismiss,
+    }
+);
+
+#[uniffi::export]
+impl ErrorCode {
+    /// What the app should do about an error with this code.
+    pub fn action(&self) -> ErrorAction {
+        ce::ErrorCode::from(*self).action().into()
+    }
+
+    /// The code's own message in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        ce::ErrorCode::from(*self).message_vi().to_owned()
+    }
+
+    /// The code's own message in English.
+    pub fn message_en(&self) -> String {
+        ce::ErrorCode::from(*self).message_en().to_owned()
+    }
+}
+
+/// Why a call failed. The case groups what else it carries; `code` says exactly what went
+/// wrong and decides what to do (`action()`).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum TungNhaError {
-    /// The input broke one or more rules and nothing was written. `problems` holds every
-    /// problem (errors and warnings) with its field, code and message.
+    /// The input broke one or more rules and nothing was written (code `Invalid`).
+    /// `problems` holds every problem (errors and warnings) with its field and message.
     #[error("{message_vi} / {message_en}")]
-    Validation { code: String, message_vi: String, message_en: String, problems: Vec<Problem> },
-    /// A record the call refers to does not exist on this device (or the id is not an id).
+    Validation { code: ErrorCode, message_vi: String, message_en: String, problems: Vec<Problem> },
+    /// A record the call refers to is not on this device, or the id is not an id (code
+    /// `NotFound`).
     #[error("{message_vi} / {message_en}")]
-    NotFound { code: String, message_vi: String, message_en: String, entity: String, id: String },
-    /// Sync needs an enrolled device: ask for an enrolment code.
+    NotFound { code: ErrorCode, message_vi: String, message_en: String, entity: String, id: String },
+    /// Sync needs an enrolled device (code `NotEnrolled`).
     #[error("{message_vi} / {message_en}")]
-    NotEnrolled { code: String, message_vi: String, message_en: String },
-    /// The server could not be reached (or its answer did not arrive whole). Nothing is
-    /// lost: pending work stays on the device; try again later.
+    NotEnrolled { code: ErrorCode, message_vi: String, message_en: String },
+    /// The exchange with the server failed on the way: `Network` (not reached; nothing is
+    /// lost), `UnreadableAnswer`, or `UpdateRequired` (it answered in a newer format).
+    #[error("{message_vi} / {message_en} [{detail}]")]
+    Network { code: ErrorCode, message_vi: String, message_en: String, detail: String },
+    /// The server refused, with its code (`UpdateRequired`, `Unauthorized`, `BadRequest`,
+    /// `TooManyAttempts`, `Unavailable`, `ServerError`) and its messages.
+    #[error("{message_vi} / {message_en} [HTTP {status}]")]
+    ServerRefused { code: ErrorCode, message_vi: String, message_en: String, status: u16 },
+    /// The caller cancelled the sync; what was already exchanged is kept (code `Cancelled`).
     #[error("{message_vi} / {message_en}")]
-    Network { code: String, message_vi: String, message_en: String, detail: String },
-    /// The server answered with a refusal. `code` is the server's stable code:
-    /// `update_required` (update the app), `unauthorized` (enrol again), `bad_request`,
-    /// `unavailable`, `internal`, or `refused` when the server gave none.
-    #[error("{message_vi} / {message_en}")]
-    ServerRefused { code: String, message_vi: String, message_en: String, status: u16 },
-    /// The caller cancelled the sync; what was already exchanged is kept.
-    #[error("{message_vi} / {message_en}")]
-    Cancelled { code: String, message_vi: String, message_en: String },
-    /// The local database failed: `storage` (disk full, file unreadable...),
-    /// `schema_too_new` (made by a newer app: update), `stored_data` (a record could not be
-    /// read), `encryption_unavailable` (an encryption key was given to a build without it).
-    #[error("{message_vi} / {message_en}")]
-    Storage { code: String, message_vi: String, message_en: String, detail: String },
+    Cancelled { code: ErrorCode, message_vi: String, message_en: String },
+    /// The local database failed: `DiskFull`, `Storage`, `SchemaTooNew`, `StoredData`,
+    /// `EncryptionUnavailable`.
+    #[error("{message_vi} / {message_en} [{detail}]")]
+    Storage { code: ErrorCode, message_vi: String, message_en: String, detail: String },
 }
 
 pub type Result<T, E = TungNhaError> = std::result::Result<T, E>;
 
+#[uniffi::export]
 impl TungNhaError {
-    pub(crate) fn not_found(entity: &str, id: &str) -> Self {
-        Self::NotFound {
-            code: "not_found".into(),
-            message_vi: format!("Không tìm thấy dữ liệu ({entity} {id})"),
-            message_en: format!("{entity} {id} not found"),
-            entity: entity.into(),
-            id: id.into(),
-        }
+    /// The stable code, whatever the case.
+    pub fn code(&self) -> ErrorCode {
+        self.parts().0
     }
 
-    pub(crate) fn storage(code: &str, vi: &str, en: &str, detail: String) -> Self {
-        Self::Storage { code: code.into(), message_vi: vi.into(), message_en: en.into(), detail }
+    /// What the app should do about this error.
+    pub fn action(&self) -> ErrorAction {
+        self.code().action()
+    }
+
+    /// The message to show, in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        self.parts().1.to_owned()
+    }
+
+    /// The message in English.
+    pub fn message_en(&self) -> String {
+        self.parts().2.to_owned()
+    }
+}
+
+impl TungNhaError {
+    fn parts(&self) -> (ErrorCode, &str, &str) {
+        match self {
+            Self::Validation { code, message_vi, message_en, .. }
+            | Self::NotFound { code, message_vi, message_en, .. }
+            | Self::NotEnrolled { code, message_vi, message_en }
+            | Self::Network { code, message_vi, message_en, .. }
+            | Self::ServerRefused { code, message_vi, message_en, .. }
+            | Self::Cancelled { code, message_vi, message_en }
+            | Self::Storage { code, message_vi, message_en, .. } => (*code, message_vi, message_en),
+        }
     }
 }
 
 impl From<CoreError> for TungNhaError {
     fn from(e: CoreError) -> Self {
+        let (code, message_vi, message_en) = (e.code().into(), e.message_vi(), e.message_en());
         match e {
             CoreError::Invalid(problems) => {
-                let errors = || problems.errors();
-                let message_vi = errors().map(|p| p.message_vi.as_str()).collect::<Vec<_>>().join("; ");
-                let message_en = errors().map(|p| p.message_en.as_str()).collect::<Vec<_>>().join("; ");
-                Self::Validation {
-                    code: "invalid".into(),
-                    message_vi,
-                    message_en,
-                    problems: problems.0.into_iter().map(Problem::from).collect(),
-                }
+                Self::Validation { code, message_vi, message_en, problems: problems.0.into_iter().map(Problem::from).collect() }
             }
-            CoreError::NotFound { entity, id } => Self::not_found(entity, &id),
-            e @ CoreError::SchemaTooNew { .. } => Self::storage(
-                "schema_too_new",
-                "Dữ liệu trên máy do phiên bản ứng dụng mới hơn tạo ra; hãy cập nhật ứng dụng",
-                "The data on this device was written by a newer app version; update the app",
-                e.to_string(),
-            ),
-            CoreError::Storage(e) => Self::storage("storage", "Lỗi lưu trữ trên máy", "Storage error on this device", e.to_string()),
-            CoreError::Encoding(e) => {
-                Self::storage("stored_data", "Dữ liệu lưu trên máy không đọc được", "Stored data could not be read", e.to_string())
-            }
+            CoreError::NotFound { entity, id } => Self::NotFound { code, message_vi, message_en, entity: entity.into(), id },
+            e => Self::Storage { code, message_vi, message_en, detail: e.detail() },
         }
     }
 }
 
 impl From<SyncError> for TungNhaError {
     fn from(e: SyncError) -> Self {
-        let refused = |code: &str, status: u16, message_vi: String, message_en: String| Self::ServerRefused {
-            code: code.into(),
-            message_vi,
-            message_en,
-            status,
-        };
+        let (code, message_vi, message_en, detail) = (e.code().into(), e.message_vi(), e.message_en(), e.detail());
         match e {
-            SyncError::NotEnrolled => Self::NotEnrolled {
-                code: "not_enrolled".into(),
-                message_vi: "Thiết bị chưa đăng ký; hãy nhập mã đăng ký".into(),
-                message_en: "This device is not enrolled; enter an enrolment code".into(),
-            },
-            SyncError::UpdateRequired { message_vi, message_en } => refused("update_required", 426, message_vi, message_en),
-            SyncError::Unauthorized { message_vi, message_en } => refused("unauthorized", 401, message_vi, message_en),
-            SyncError::Server { status, message_vi, message_en } => refused(server_code(status), status, message_vi, message_en),
-            SyncError::Network(detail) => Self::Network {
-                code: "network".into(),
-                message_vi: "Không kết nối được máy chủ; dữ liệu vẫn được giữ trên máy, hãy thử lại sau".into(),
-                message_en: "Could not reach the server; the data stays on this device, try again later".into(),
-                detail,
-            },
-            SyncError::Codec(e) => Self::Network {
-                code: "unreadable_answer".into(),
-                message_vi: "Câu trả lời của máy chủ không đọc được; hãy thử lại sau".into(),
-                message_en: "The server's answer could not be read; try again later".into(),
-                detail: e.to_string(),
-            },
-            SyncError::Cancelled => {
-                Self::Cancelled {
-                    code: "cancelled".into(), message_vi: "Đã huỷ đồng bộ".into(), message_en: "Sync cancelled".into()
-                }
-            }
+            SyncError::NotEnrolled => Self::NotEnrolled { code, message_vi, message_en },
+            SyncError::Server { status, .. } => Self::ServerRefused { code, message_vi, message_en, status },
+            SyncError::Network(_) | SyncError::Codec(_) => Self::Network { code, message_vi, message_en, detail },
+            SyncError::Cancelled => Self::Cancelled { code, message_vi, message_en },
             SyncError::Store(e) => e.into(),
         }
     }
 }
 
-/// The server's code for a refusal the core reports only by status. (The core keeps the
-/// codes `update_required` and `unauthorized`; the others are recovered from the status
-/// the server documents for them.)
-fn server_code(status: u16) -> &'static str {
-    match status {
-        400 => "bad_request",
-        503 | 429 => "unavailable",
-        500..=599 => "internal",
-        _ => "refused",
-    }
-}
-
 /// Parse an id that crossed the boundary as a string. A string that is not an id names no
 /// record, so it is reported as not found.
-pub(crate) fn parse_id<T: std::str::FromStr>(entity: &str, id: &str) -> Result<T> {
-    id.trim().parse().map_err(|_| TungNhaError::not_found(entity, id))
+pub(crate) fn parse_id<T: std::str::FromStr>(entity: &'static str, id: &str) -> Result<T> {
+    id.trim().parse().map_err(|_| CoreError::NotFound { entity, id: id.into() }.into())
 }
 
-pub(crate) fn parse_opt_id<T: std::str::FromStr>(entity: &str, id: Option<&str>) -> Result<Option<T>> {
+pub(crate) fn parse_opt_id<T: std::str::FromStr>(entity: &'static str, id: Option<&str>) -> Result<Option<T>> {
     id.map(|s| parse_id(entity, s)).transpose()
 }
 
@@ -158,10 +210,9 @@ mod tests {
             CoreProblem::error("phone", ProblemCode::PhoneBadLength, "Số điện thoại phải có 10 chữ số", "10 digits"),
             CoreProblem::warning("occurred_at", ProblemCode::OutsideCampaignWindow, "Ngoài đợt", "Outside"),
         ]);
-        let TungNhaError::Validation { code, message_vi, problems, .. } = TungNhaError::from(CoreError::Invalid(ps)) else {
-            panic!("expected validation")
-        };
-        assert_eq!(code, "invalid");
+        let e = TungNhaError::from(CoreError::Invalid(ps));
+        assert_eq!((e.code(), e.action()), (ErrorCode::Invalid, ErrorAction::FixFields));
+        let TungNhaError::Validation { message_vi, problems, .. } = e else { panic!("expected validation") };
         assert_eq!(message_vi, "Số điện thoại phải có 10 chữ số");
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].code, "phone_bad_length");
@@ -169,22 +220,61 @@ mod tests {
     }
 
     #[test]
-    fn sync_errors_keep_their_codes() {
-        let e = TungNhaError::from(SyncError::UpdateRequired {
-            message_vi: "Hãy cập nhật ứng dụng".into(), message_en: "Update".into()
-        });
-        assert!(matches!(e, TungNhaError::ServerRefused { ref code, status: 426, .. } if code == "update_required"));
-        let e = TungNhaError::from(SyncError::Server { status: 503, message_vi: String::new(), message_en: String::new() });
-        assert!(matches!(e, TungNhaError::ServerRefused { ref code, .. } if code == "unavailable"));
-        assert!(matches!(TungNhaError::from(SyncError::NotEnrolled), TungNhaError::NotEnrolled { .. }));
+    fn a_refusal_crosses_with_the_servers_code_and_message() {
+        let reply = |status, body: &str| SyncError::Server {
+            status,
+            code: tungnha_core::sync::ApiErrorCode::from_status(status),
+            message_vi: body.into(),
+            message_en: body.into(),
+        };
+        let e = TungNhaError::from(reply(426, "Hãy cập nhật ứng dụng"));
+        assert!(matches!(e, TungNhaError::ServerRefused { code: ErrorCode::UpdateRequired, status: 426, .. }), "{e:?}");
+        assert_eq!((e.action(), e.message_vi()), (ErrorAction::UpdateApp, "Hãy cập nhật ứng dụng".to_owned()));
+        assert_eq!(TungNhaError::from(reply(503, "bận")).action(), ErrorAction::RetryLater);
+        assert_eq!(TungNhaError::from(reply(401, "thu hồi")).action(), ErrorAction::Enrol);
+    }
+
+    #[test]
+    fn every_sync_and_core_error_converts_with_the_cores_code_and_messages() {
+        let core = || CoreError::SchemaTooNew { found: 9, supported: 5 };
+        let cases: Vec<(SyncError, ErrorCode, ErrorAction)> = vec![
+            (SyncError::NotEnrolled, ErrorCode::NotEnrolled, ErrorAction::Enrol),
+            (SyncError::Network("reset".into()), ErrorCode::Network, ErrorAction::RetryLater),
+            (SyncError::Codec(tungnha_core::sync::codec::CodecError::UnknownVersion(7)), ErrorCode::UpdateRequired, ErrorAction::UpdateApp),
+            (SyncError::Codec(tungnha_core::sync::codec::CodecError::Corrupt("x")), ErrorCode::UnreadableAnswer, ErrorAction::RetryLater),
+            (SyncError::Cancelled, ErrorCode::Cancelled, ErrorAction::Dismiss),
+            (SyncError::Store(core()), ErrorCode::SchemaTooNew, ErrorAction::UpdateApp),
+            (SyncError::Store(CoreError::EncryptionUnavailable), ErrorCode::EncryptionUnavailable, ErrorAction::ContactLeader),
+        ];
+        for (sync, code, action) in cases {
+            let (vi, en) = (sync.message_vi(), sync.message_en());
+            let e = TungNhaError::from(sync);
+            assert_eq!((e.code(), e.action()), (code, action), "{e:?}");
+            assert_eq!((e.message_vi(), e.message_en()), (vi, en));
+            assert!(!e.message_vi().is_empty() && !e.message_en().is_empty());
+        }
         assert!(
             matches!(TungNhaError::from(SyncError::Network("reset".into())), TungNhaError::Network { ref detail, .. } if detail == "reset")
         );
+        assert!(matches!(TungNhaError::from(core()), TungNhaError::Storage { ref detail, .. } if detail == "schema 9 > 5"));
+    }
+
+    #[test]
+    fn the_mirrored_enums_follow_the_core() {
+        for code in ce::ErrorCode::ALL {
+            let mirrored = ErrorCode::from(code);
+            assert_eq!(ce::ErrorCode::from(mirrored), code);
+            assert_eq!(ce::ErrorAction::from(mirrored.action()), code.action());
+            assert_eq!(mirrored.message_vi(), code.message_vi());
+            assert_eq!(mirrored.message_en(), code.message_en());
+        }
     }
 
     #[test]
     fn a_string_that_is_not_an_id_is_not_found() {
         let e = parse_id::<tungnha_core::ids::HouseholdId>("household", "nope").expect_err("not an id");
+        assert_eq!((e.code(), e.action()), (ErrorCode::NotFound, ErrorAction::Dismiss));
         assert!(matches!(e, TungNhaError::NotFound { ref entity, ref id, .. } if entity == "household" && id == "nope"));
+        assert!(e.message_vi().contains("hộ gia đình"), "{}", e.message_vi());
     }
 }

@@ -3,8 +3,9 @@
 //! The core ([`tungnha_core`]) for Kotlin and Swift, through uniffi (proc-macros, bindings
 //! generated in library mode by this workspace's `uniffi-bindgen`). This crate is glue
 //! only: it converts types (ids become strings, instants become `java.time.Instant` /
-//! `Date`, days become `java.time.LocalDate`) and errors (one small [`TungNhaError`]) at
-//! the edge, and holds no rule of its own.
+//! `Date`, days become `java.time.LocalDate`) and errors (one [`TungNhaError`], with a
+//! typed [`ErrorCode`] and the [`ErrorAction`] the core decides for it) at the edge, and
+//! holds no rule of its own.
 //!
 //! The surface is shaped for the app screens: [`Database`] (open, enrol, sync with a
 //! [`SyncListener`] and a [`SyncCancel`], assignment lists, household detail, search,
@@ -12,6 +13,29 @@
 //! setup an official does), plus the catalogs the screens show.
 
 uniffi::setup_scaffolding!();
+
+/// Mirror a fieldless core enum, converting both ways (declared before the modules that use it).
+macro_rules! mirror_enum {
+    ($(#[$doc:meta])* $name:ident => $core:path { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl From<$core> for $name {
+            fn from(v: $core) -> Self {
+                use $core as C;
+                match v { $(C::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(v: $name) -> Self {
+                use $core as C;
+                match v { $($name::$variant => C::$variant),+ }
+            }
+        }
+    };
+}
 
 mod database;
 mod error;
@@ -24,7 +48,7 @@ mod time;
 mod visit;
 
 pub use database::Database;
-pub use error::TungNhaError;
+pub use error::{ErrorAction, ErrorCode, TungNhaError};
 pub use figures::{ActionFigure, DayFigure, DayRange, FigureScope, Figures, IndicatorFigure, SkillFigure, TopicFigure};
 pub use household::{
     Consent, Household, HouseholdDetail, HouseholdIndicators, HouseholdInput, HouseholdSummary, Member, Person, PersonInput, SearchHit,
@@ -32,7 +56,7 @@ pub use household::{
 };
 pub use model::{CatalogEntry, Channel, HouseholdStatus, Location, Problem, Relation, Role, Saved, Severity, Sex, SkillLevel};
 pub use setup::{Organisation, Team, TeamInput, TeamMember, TeamMemberInput, Village};
-pub use sync::{Conflict, Enrolment, RejectedOp, SyncCancel, SyncListener, SyncPhase, SyncProgress, SyncReport, SyncSettings};
+pub use sync::{Conflict, Enrolment, RejectCode, RejectedOp, SyncCancel, SyncListener, SyncPhase, SyncProgress, SyncReport, SyncSettings};
 pub use time::LocalDay;
 pub use visit::{Attendee, SelfReport, SelfReportInput, Visit, VisitInput, VisitPlace};
 

@@ -79,29 +79,6 @@ impl From<Location> for core::CoarseLocation {
     }
 }
 
-/// Mirror a fieldless core enum, converting both ways.
-macro_rules! mirror_enum {
-    ($(#[$doc:meta])* $name:ident => $core:path { $($variant:ident),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        pub enum $name { $($variant),+ }
-
-        impl From<$core> for $name {
-            fn from(v: $core) -> Self {
-                use $core as C;
-                match v { $(C::$variant => Self::$variant),+ }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(v: $name) -> Self {
-                use $core as C;
-                match v { $($name::$variant => C::$variant),+ }
-            }
-        }
-    };
-}
-
 mirror_enum!(
     /// Where a household stands on the volunteer's list.
     HouseholdStatus => core::HouseholdStatus { NotVisited, Visited, GoalReached }

@@ -178,6 +178,20 @@ pub(crate) fn options(settings: Option<SyncSettings>, cancel: &Arc<SyncCancel>) 
     }
 }
 
+mirror_enum!(
+    /// Why the server refused one operation.
+    RejectCode => tungnha_core::sync::RejectCode {
+        /// The device's role or scope does not allow writing this record.
+        OutOfScope,
+        /// The record breaks a validation rule (see `problems`).
+        Invalid,
+        /// This operation id was seen before with different content.
+        OpIdReused,
+        /// The operation refers to a record the server does not have.
+        UnknownRecord,
+    }
+);
+
 /// An operation the server refused. It is kept (never silently dropped) until someone
 /// looks at it and discards it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -188,8 +202,7 @@ pub struct RejectedOp {
     pub entity_id: String,
     /// `create`, `update`, `append` or `delete`.
     pub kind: String,
-    /// `out_of_scope`, `invalid`, `op_id_reused` or `unknown_record`.
-    pub code: String,
+    pub code: RejectCode,
     pub message_vi: String,
     pub message_en: String,
     pub problems: Vec<Problem>,
@@ -203,7 +216,7 @@ impl From<cs::RejectedOp> for RejectedOp {
             entity: code_text(r.entity),
             entity_id: r.entity_id,
             kind: code_text(r.kind),
-            code: code_text(r.code),
+            code: r.code.into(),
             message_vi: r.message_vi,
             message_en: r.message_en,
             problems: problems(r.problems),

@@ -125,7 +125,7 @@ fn errors_arrive_as_the_small_enum() {
         indicators: HouseholdIndicators::default(),
     }) {
         Err(TungNhaError::Validation { code, problems, message_vi, .. }) => {
-            assert_eq!(code, "invalid");
+            assert_eq!(code, ErrorCode::Invalid);
             let fields: Vec<(&str, &str)> = problems.iter().map(|p| (p.field.as_str(), p.code.as_str())).collect();
             assert!(fields.contains(&("address", "required")), "{fields:?}");
             assert!(fields.contains(&("head.consent", "consent_missing")), "{fields:?}");

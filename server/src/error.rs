@@ -71,6 +71,12 @@ impl ApiFailure {
         Self { status, error: ApiError { code, message_vi: vi.into(), message_en: en.into() } }
     }
 
+    /// A refusal that needs nothing more specific than its code: the code's own messages
+    /// (the core's, the same a phone shows when an answer carries none).
+    pub fn of(status: StatusCode, code: ApiErrorCode) -> Self {
+        Self::new(status, code, code.message_vi(), code.message_en())
+    }
+
     pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest, vi, en)
     }
@@ -111,12 +117,7 @@ impl ApiFailure {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            ApiErrorCode::Unauthorized,
-            "Thiết bị chưa đăng ký hoặc đã bị thu hồi quyền; hãy đăng ký lại bằng mã mới",
-            "This device is not enrolled or its access was revoked; enrol it again with a new code",
-        )
+        Self::of(StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized)
     }
 
     pub fn bad_code() -> Self {
@@ -134,30 +135,15 @@ impl ApiFailure {
     }
 
     pub fn update_required() -> Self {
-        Self::new(
-            StatusCode::UPGRADE_REQUIRED,
-            ApiErrorCode::UpdateRequired,
-            "Phiên bản ứng dụng đã cũ, hãy cập nhật ứng dụng",
-            "This app version is too old; please update the app",
-        )
+        Self::of(StatusCode::UPGRADE_REQUIRED, ApiErrorCode::UpdateRequired)
     }
 
     pub fn unavailable() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ApiErrorCode::Unavailable,
-            "Máy chủ đang bận; dữ liệu vẫn an toàn trên máy, hãy thử lại sau ít phút",
-            "The server is busy; your data is safe on the phone, try again in a few minutes",
-        )
+        Self::of(StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Unavailable)
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ApiErrorCode::Internal,
-            "Lỗi máy chủ; dữ liệu vẫn an toàn trên máy, hãy thử lại sau",
-            "Server error; your data is safe on the phone, try again later",
-        )
+        Self::of(StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
     }
 }
 

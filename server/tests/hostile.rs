@@ -451,7 +451,7 @@ fn enrolment_codes_are_hashed_rate_limited_and_die_with_their_issuer(b: Backend)
     env.rt.block_on(storage.revoke(lead.device_id(), Utc::now())).unwrap();
     let fresh = env.store("fresh");
     let err = tungnha_core::sync::client::enrol(&fresh, &env.transport(), issued["code"].as_str().unwrap(), "x").unwrap_err();
-    assert!(matches!(err, tungnha_core::sync::client::SyncError::Unauthorized { .. }), "{err:?}");
+    assert!(matches!(err, tungnha_core::sync::client::SyncError::Server { code: ApiErrorCode::Unauthorized, .. }), "{err:?}");
     // Guessing is locked out after a handful of wrong codes, and the answer says so.
     let mut locked = false;
     for i in 0..12 {
@@ -527,7 +527,10 @@ fn revocation_is_checked_inside_the_push(b: Backend) {
     env.rt.block_on(storage.revoke(device.device_id, Utc::now())).unwrap();
     let err = env.rt.block_on(storage.push(device, c.official.pending(), Utc::now())).unwrap_err();
     assert!(matches!(err, tungnha_server::StoreError::DeviceRevoked), "{err:?}");
-    assert!(matches!(env.try_sync(&c.official), Err(tungnha_core::sync::client::SyncError::Unauthorized { .. })));
+    assert!(matches!(
+        env.try_sync(&c.official),
+        Err(tungnha_core::sync::client::SyncError::Server { code: ApiErrorCode::Unauthorized, .. })
+    ));
 }
 
 fn scope_is_live_and_a_phone_forgets_what_it_lost(b: Backend) {

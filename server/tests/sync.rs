@@ -95,10 +95,16 @@ fn enrolment_codes_are_single_use_expire_and_tokens_can_be_revoked(b: Backend) {
     assert_eq!(enrolment.token.len(), 64);
     // Single use.
     let b_store = env.store("b");
-    assert!(matches!(client::enrol(&b_store, &env.transport(), &code, "Máy khác"), Err(SyncError::Unauthorized { .. })));
+    assert!(matches!(
+        client::enrol(&b_store, &env.transport(), &code, "Máy khác"),
+        Err(SyncError::Server { code: ApiErrorCode::Unauthorized, .. })
+    ));
     // Expired: issued eight days ago with the default validity of seven.
     let old = env.issue_at(official(COMMUNE), Utc::now() - chrono::Duration::days(8));
-    assert!(matches!(client::enrol(&b_store, &env.transport(), &old, "Máy khác"), Err(SyncError::Unauthorized { .. })));
+    assert!(matches!(
+        client::enrol(&b_store, &env.transport(), &old, "Máy khác"),
+        Err(SyncError::Server { code: ApiErrorCode::Unauthorized, .. })
+    ));
     // The token works until it is revoked.
     let a = Phone { store: a, enrolment };
     a.store.add_village(COMMUNE, "Thôn Một").unwrap();
@@ -109,7 +115,7 @@ fn enrolment_codes_are_single_use_expire_and_tokens_can_be_revoked(b: Backend) {
     assert!(listed.revoked && listed.role == DeviceRole::CommuneOfficial && listed.name == "Máy của xã");
     a.store.add_village(COMMUNE, "Thôn Hai").unwrap();
     match env.try_sync(&a) {
-        Err(SyncError::Unauthorized { message_vi, message_en }) => {
+        Err(SyncError::Server { status: 401, code: ApiErrorCode::Unauthorized, message_vi, message_en }) => {
             assert!(message_vi.contains("thu hồi") && message_en.contains("revoked"), "{message_vi} / {message_en}");
         }
         other => panic!("a revoked token must get 401, got {other:?}"),

@@ -94,7 +94,7 @@ fn record_failure(e: &crate::CoreError) -> bool {
             f.code,
             C::DatabaseBusy | C::DatabaseLocked | C::DiskFull | C::SystemIoFailure | C::CannotOpen | C::ReadOnly | C::OutOfMemory
         ),
-        crate::CoreError::Storage(_) | crate::CoreError::SchemaTooNew { .. } => false,
+        crate::CoreError::Storage(_) | crate::CoreError::SchemaTooNew { .. } | crate::CoreError::EncryptionUnavailable => false,
         crate::CoreError::Invalid(_) | crate::CoreError::NotFound { .. } | crate::CoreError::Encoding(_) => true,
     }
 }

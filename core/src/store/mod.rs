@@ -156,6 +156,16 @@ impl Store {
         })
     }
 
+    /// Open the store encrypted with `key`, or unencrypted without one. This build has no
+    /// SQLCipher yet, so a key is refused ([`CoreError::EncryptionUnavailable`]) rather
+    /// than ignored: nobody stores data unencrypted believing it is encrypted.
+    pub fn open_with_key(path: impl AsRef<Path>, key: Option<&str>, options: StoreOptions) -> CoreResult<Self> {
+        match key {
+            Some(_) => Err(CoreError::EncryptionUnavailable),
+            None => Self::open(path, options),
+        }
+    }
+
     fn device_row(conn: &Connection) -> CoreResult<(DeviceId, Option<Hlc>, i64, i64)> {
         let row = conn.query_row("SELECT device_id, hlc_last, clock_offset_ms, next_seq FROM device WHERE id = 1", [], |r| {
             Ok((r.get::<_, DeviceId>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))

@@ -6,7 +6,7 @@
 
 use super::codec::{self, CodecError, CONTENT_TYPE};
 use super::protocol::*;
-use crate::error::CoreError;
+use crate::error::{CoreError, ErrorCode};
 use crate::store::{schema, Enrolment, Store};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -115,24 +115,80 @@ impl Default for SyncOptions {
     }
 }
 
+/// Why a sync or an enrolment failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("thiết bị chưa đăng ký / this device is not enrolled")]
+    /// Sync needs an enrolled device.
     NotEnrolled,
-    #[error("{message_vi} / {message_en}")]
-    UpdateRequired { message_vi: String, message_en: String },
-    #[error("{message_vi} / {message_en}")]
-    Unauthorized { message_vi: String, message_en: String },
-    #[error("mất kết nối / network error: {0}")]
+    /// The server answered with a refusal. `code` is the server's; when its answer carried
+    /// none this app knows (no body, a proxy's page, a code from a newer server), the one
+    /// the server documents for the status. The messages are the server's, or the code's.
+    Server {
+        status: u16,
+        code: ApiErrorCode,
+        message_vi: String,
+        message_en: String,
+    },
+    /// Nothing is known about whether the server got the request.
     Network(String),
-    #[error("máy chủ từ chối ({status}) / server refused ({status}): {message_vi} / {message_en}")]
-    Server { status: u16, message_vi: String, message_en: String },
-    #[error("đã huỷ đồng bộ / sync cancelled")]
     Cancelled,
-    #[error(transparent)]
     Store(#[from] CoreError),
-    #[error("dữ liệu từ máy chủ không đọc được / unreadable server answer: {0}")]
+    /// The server's answer (or, in a bug, the request) could not be encoded or decoded.
     Codec(#[from] CodecError),
+}
+
+impl SyncError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SyncError::NotEnrolled => ErrorCode::NotEnrolled,
+            SyncError::Server { code, .. } => code.error_code(),
+            SyncError::Network(_) => ErrorCode::Network,
+            SyncError::Cancelled => ErrorCode::Cancelled,
+            SyncError::Store(e) => e.code(),
+            // The server speaks a newer encoding than this app knows.
+            SyncError::Codec(CodecError::UnknownVersion(_)) => ErrorCode::UpdateRequired,
+            SyncError::Codec(_) => ErrorCode::UnreadableAnswer,
+        }
+    }
+
+    pub fn message_vi(&self) -> String {
+        match self {
+            SyncError::Server { message_vi, .. } => message_vi.clone(),
+            SyncError::Store(e) => e.message_vi(),
+            _ => self.code().message_vi().to_owned(),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            SyncError::Server { message_en, .. } => message_en.clone(),
+            SyncError::Store(e) => e.message_en(),
+            _ => self.code().message_en().to_owned(),
+        }
+    }
+
+    /// What only a developer needs, for logs and bug reports; empty when there is nothing.
+    pub fn detail(&self) -> String {
+        match self {
+            SyncError::Server { status, code, .. } => format!("HTTP {status}, {}", code.error_code()),
+            SyncError::Network(detail) => detail.clone(),
+            SyncError::Store(e) => e.detail(),
+            SyncError::Codec(e) => e.to_string(),
+            SyncError::NotEnrolled | SyncError::Cancelled => String::new(),
+        }
+    }
+
+    /// Whether the same round trip may succeed if tried again at once (after a pause).
+    fn retryable(&self) -> bool {
+        matches!(self, SyncError::Network(_) | SyncError::Server { code: ApiErrorCode::Unavailable | ApiErrorCode::Internal, .. })
+    }
+}
+
+impl std::fmt::Display for SyncError {
+    /// Both messages, then the detail.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::error::shown(f, &self.message_vi(), &self.message_en(), &self.detail())
+    }
 }
 
 /// The result of one sync call.
@@ -151,24 +207,21 @@ fn now_ms(store: &Store) -> i64 {
     store.options().clock.now().timestamp_millis()
 }
 
+/// The refusal in a non-2xx answer. Nothing in the body is trusted to be there: a code
+/// this app does not know, or none, gives the code of the status; a missing message, the
+/// code's message.
 fn api_error(reply: &Reply) -> SyncError {
-    let parsed: Option<ApiError> = serde_json::from_slice(&reply.body).ok();
-    let (vi, en) = parsed
-        .as_ref()
-        .map(|e| (e.message_vi.clone(), e.message_en.clone()))
-        .unwrap_or_else(|| ("Máy chủ trả lời không hợp lệ".into(), String::from_utf8_lossy(&reply.body).chars().take(200).collect()));
-    match parsed.map(|e| e.code) {
-        Some(ApiErrorCode::UpdateRequired) => SyncError::UpdateRequired { message_vi: vi, message_en: en },
-        Some(ApiErrorCode::Unauthorized) => SyncError::Unauthorized { message_vi: vi, message_en: en },
-        _ if reply.status == 426 => SyncError::UpdateRequired { message_vi: vi, message_en: en },
-        _ if reply.status == 401 => SyncError::Unauthorized { message_vi: vi, message_en: en },
-        _ => SyncError::Server { status: reply.status, message_vi: vi, message_en: en },
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    let code = body.get("code").and_then(|c| ApiErrorCode::deserialize(c).ok()).unwrap_or_else(|| ApiErrorCode::from_status(reply.status));
+    let text = |field: &str, default: &str| {
+        body.get(field).and_then(|m| m.as_str()).map(str::trim).filter(|m| !m.is_empty()).unwrap_or(default).to_owned()
+    };
+    SyncError::Server {
+        status: reply.status,
+        code,
+        message_vi: text("message_vi", code.message_vi()),
+        message_en: text("message_en", code.message_en()),
     }
-}
-
-/// Whether a failed round trip may succeed if tried again.
-fn retryable(e: &SyncError) -> bool {
-    matches!(e, SyncError::Network(_)) || matches!(e, SyncError::Server { status, .. } if *status >= 500 || *status == 429)
 }
 
 /// One request to post.
@@ -200,7 +253,7 @@ fn post_with_retries(
             Ok(reply) => api_error(&reply),
             Err(e) => SyncError::Network(e.0),
         };
-        if !retryable(&err) || attempt >= options.retries {
+        if !err.retryable() || attempt >= options.retries {
             return Err(err);
         }
         on_retry();
@@ -310,4 +363,84 @@ pub fn sync(
     report.progress.phase = Some(SyncPhase::Done);
     notify(&report.progress);
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorAction;
+
+    fn refusal(status: u16, body: &str) -> SyncError {
+        api_error(&Reply { status, body: body.as_bytes().to_vec() })
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_servers_code_and_messages() {
+        let body = r#"{"code":"update_required","message_vi":"Hãy cập nhật","message_en":"Update"}"#;
+        let e = refusal(426, body);
+        assert!(matches!(e, SyncError::Server { status: 426, code: ApiErrorCode::UpdateRequired, .. }), "{e:?}");
+        assert_eq!((e.code(), e.message_vi(), e.message_en()), (ErrorCode::UpdateRequired, "Hãy cập nhật".into(), "Update".into()));
+        // The code decides, not the status: a 400 that says "unauthorized" is unauthorized.
+        let e = refusal(400, r#"{"code":"unauthorized","message_vi":"x","message_en":"y"}"#);
+        assert_eq!(e.code(), ErrorCode::Unauthorized);
+        assert_eq!(e.code().action(), ErrorAction::Enrol);
+    }
+
+    #[test]
+    fn an_unknown_or_absent_code_falls_back_on_the_status_and_never_panics() {
+        let cases = [
+            (503, r#"{"code":"melting","message_vi":"Máy chủ đang bảo trì","message_en":"Maintenance"}"#, ApiErrorCode::Unavailable),
+            (502, "<html>Bad Gateway</html>", ApiErrorCode::Unavailable),
+            (408, "", ApiErrorCode::Unavailable),
+            (500, "null", ApiErrorCode::Internal),
+            (426, "[]", ApiErrorCode::UpdateRequired),
+            (401, r#"{"code":42}"#, ApiErrorCode::Unauthorized),
+            (403, r#"{"message_vi":"Không được phép"}"#, ApiErrorCode::Unauthorized),
+            (429, "{}", ApiErrorCode::TooManyAttempts),
+            (413, "{", ApiErrorCode::BadRequest),
+            (404, "\u{0}\u{ff}", ApiErrorCode::BadRequest),
+            (302, "", ApiErrorCode::BadRequest),
+        ];
+        for (status, body, code) in cases {
+            let e = refusal(status, body);
+            assert!(matches!(e, SyncError::Server { code: c, .. } if c == code), "{status} {body}: {e:?}");
+            assert!(!e.message_vi().is_empty() && !e.message_en().is_empty(), "{status} {body}");
+        }
+        // A message the server did send is kept even when its code is new to this app.
+        assert_eq!(refusal(503, cases[0].1).message_vi(), "Máy chủ đang bảo trì");
+        // None sent: the code's own message.
+        assert_eq!(refusal(502, cases[1].1).message_vi(), ErrorCode::Unavailable.message_vi());
+        assert_eq!(refusal(403, cases[6].1).message_en(), ErrorCode::Unauthorized.message_en());
+    }
+
+    #[test]
+    fn only_a_lost_connection_or_a_busy_or_failing_server_is_retried() {
+        assert!(SyncError::Network("reset".into()).retryable());
+        assert!(refusal(503, "").retryable());
+        assert!(refusal(500, "").retryable());
+        assert!(!refusal(429, "").retryable(), "an enrolment lockout lasts minutes: retrying at once only adds attempts");
+        assert!(!refusal(426, "").retryable());
+        assert!(!refusal(401, "").retryable());
+        assert!(!SyncError::Cancelled.retryable());
+    }
+
+    #[test]
+    fn every_variant_has_a_code_and_both_messages() {
+        let all = [
+            (SyncError::NotEnrolled, ErrorCode::NotEnrolled),
+            (refusal(426, ""), ErrorCode::UpdateRequired),
+            (SyncError::Network("connection refused".into()), ErrorCode::Network),
+            (SyncError::Cancelled, ErrorCode::Cancelled),
+            (SyncError::Store(CoreError::SchemaTooNew { found: 9, supported: 5 }), ErrorCode::SchemaTooNew),
+            (SyncError::Codec(CodecError::UnknownVersion(9)), ErrorCode::UpdateRequired),
+            (SyncError::Codec(CodecError::Corrupt("truncated")), ErrorCode::UnreadableAnswer),
+        ];
+        for (e, code) in all {
+            assert_eq!(e.code(), code, "{e:?}");
+            assert!(!e.message_vi().trim().is_empty() && !e.message_en().trim().is_empty(), "{e:?}");
+            let shown = e.to_string();
+            assert!(shown.contains(&e.message_vi()) && shown.contains(&e.message_en()), "{shown}");
+        }
+        assert!(SyncError::Network("connection refused".into()).to_string().contains("connection refused"), "the detail is logged");
+    }
 }

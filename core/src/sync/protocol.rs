@@ -165,7 +165,47 @@ pub enum ApiErrorCode {
     TooManyAttempts,
     /// The server is shutting down or overloaded: try again later.
     Unavailable,
+    /// The server failed.
     Internal,
+}
+
+impl ApiErrorCode {
+    /// The code for an answer that carries none the client knows (no body, a proxy's page,
+    /// a code added by a newer server): the one the server documents for that status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            426 => ApiErrorCode::UpdateRequired,
+            401 | 403 => ApiErrorCode::Unauthorized,
+            429 => ApiErrorCode::TooManyAttempts,
+            // A request the server timed out, or a proxy that could not reach it.
+            408 | 502 | 503 | 504 => ApiErrorCode::Unavailable,
+            500..=599 => ApiErrorCode::Internal,
+            _ => ApiErrorCode::BadRequest,
+        }
+    }
+
+    /// The same code among the errors apps see.
+    pub fn error_code(self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode as E;
+        match self {
+            ApiErrorCode::UpdateRequired => E::UpdateRequired,
+            ApiErrorCode::Unauthorized => E::Unauthorized,
+            ApiErrorCode::BadRequest => E::BadRequest,
+            ApiErrorCode::TooManyAttempts => E::TooManyAttempts,
+            ApiErrorCode::Unavailable => E::Unavailable,
+            ApiErrorCode::Internal => E::ServerError,
+        }
+    }
+
+    /// The code's message in Vietnamese, for answers that need nothing more specific.
+    pub fn message_vi(self) -> &'static str {
+        self.error_code().message_vi()
+    }
+
+    /// The code's message in English.
+    pub fn message_en(self) -> &'static str {
+        self.error_code().message_en()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,6 +29,12 @@ public final class SyncModel: ObservableObject {
         }
     }
 
+    /// This device must be enrolled (again) before it can sync: show the enrolment screen.
+    public var mustEnrol: Bool { error?.action == .enrol }
+
+    /// This app version can no longer sync (or read its data): send the person to the app store.
+    public var mustUpdate: Bool { error?.action == .updateApp }
+
     public var statusLine: String {
         if running {
             switch progress?.phase {

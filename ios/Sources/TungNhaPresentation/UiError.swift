@@ -1,50 +1,42 @@
 import Foundation
 import TungNhaCore
 
-/// What a screen shows when a call fails: the Vietnamese message, the stable code, messages
-/// per input field, and what the person can do about it. (Mirrors android/presentation.)
+/// What a screen shows when a call fails: the core's message (Vietnamese, and English for
+/// logs), the typed code, messages per input field, and what the person can do about it, as
+/// the core decided it. Screens branch on `action`, never on text. (Mirrors android/presentation.)
 public struct UiError: Equatable, Sendable {
-    public enum Action: Equatable, Sendable { case none, retryLater, enrol, updateApp }
-
-    public let code: String
+    public let code: ErrorCode
+    public let action: ErrorAction
     public let message: String
+    public let messageEn: String
     public let fieldMessages: [String: [String]]
-    public let action: Action
 
-    public init(code: String, message: String, fieldMessages: [String: [String]] = [:], action: Action = .none) {
+    public init(code: ErrorCode, action: ErrorAction, message: String, messageEn: String, fieldMessages: [String: [String]] = [:]) {
         self.code = code
-        self.message = message
-        self.fieldMessages = fieldMessages
         self.action = action
+        self.message = message
+        self.messageEn = messageEn
+        self.fieldMessages = fieldMessages
     }
+
+    /// A failure that is not the core's (a Rust panic, a bindings fault): the core's
+    /// `unexpected` code, with its action and messages.
+    public static let unexpected = UiError(
+        code: .unexpected,
+        action: ErrorCode.unexpected.action(),
+        message: ErrorCode.unexpected.messageVi(),
+        messageEn: ErrorCode.unexpected.messageEn()
+    )
 }
 
 extension TungNhaError {
     /// The bindings' one error type as screens show it.
     public var uiError: UiError {
-        switch self {
-        case let .Validation(code, messageVi, _, problems):
-            return UiError(code: code, message: messageVi, fieldMessages: fieldMessages(problems))
-        case let .NotFound(code, messageVi, _, _, _):
-            return UiError(code: code, message: messageVi)
-        case let .NotEnrolled(code, messageVi, _):
-            return UiError(code: code, message: messageVi, action: .enrol)
-        case let .Network(code, messageVi, _, _):
-            return UiError(code: code, message: messageVi, action: .retryLater)
-        case let .ServerRefused(code, messageVi, _, _):
-            let action: UiError.Action
-            switch code {
-            case "update_required": action = .updateApp
-            case "unauthorized": action = .enrol
-            case "unavailable", "internal": action = .retryLater
-            default: action = .none
-            }
-            return UiError(code: code, message: messageVi, action: action)
-        case let .Cancelled(code, messageVi, _):
-            return UiError(code: code, message: messageVi)
-        case let .Storage(code, messageVi, _, _):
-            return UiError(code: code, message: messageVi, action: code == "schema_too_new" ? .updateApp : .none)
+        var fields: [String: [String]] = [:]
+        if case let .Validation(_, _, _, problems) = self {
+            fields = fieldMessages(problems)
         }
+        return UiError(code: code(), action: action(), message: messageVi(), messageEn: messageEn(), fieldMessages: fields)
     }
 }
 
@@ -66,7 +58,7 @@ public func call<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async 
         } catch let e as TungNhaError {
             return .failure(e.uiError)
         } catch {
-            return .failure(UiError(code: "unexpected", message: String(describing: error)))
+            return .failure(.unexpected)
         }
     }.value
 }

@@ -31,7 +31,8 @@ final class PresentationTests: XCTestCase {
         await model.open(householdId: household.id)
         XCTAssertEqual(model.people.map(\.name), ["Lò Văn Pánh"])
         await model.save(teamId: team.id, volunteerId: team.members[0].id)
-        XCTAssertEqual(model.error?.code, "invalid")
+        XCTAssertEqual(model.error?.code, .invalid)
+        XCTAssertEqual(model.error?.action, .fixFields)
         XCTAssertEqual(model.fieldErrors[.topics], ["Chọn ít nhất một nội dung hướng dẫn"])
         XCTAssertNil(model.savedVisitId)
 
@@ -40,5 +41,19 @@ final class PresentationTests: XCTestCase {
         await model.save(teamId: team.id, volunteerId: team.members[0].id)
         XCTAssertNotNil(model.savedVisitId)
         XCTAssertEqual(try db.householdDetail(householdId: household.id).status, .visited)
+    }
+
+    func testEveryErrorCodeHasAnActionAndTheCoresMessages() {
+        let all: [ErrorCode] = [
+            .invalid, .notFound, .schemaTooNew, .diskFull, .storage, .storedData, .encryptionUnavailable, .notEnrolled,
+            .network, .unreadableAnswer, .cancelled, .updateRequired, .unauthorized, .badRequest, .tooManyAttempts,
+            .unavailable, .serverError, .unexpected,
+        ]
+        for code in all {
+            XCTAssertFalse(code.messageVi().isEmpty)
+            XCTAssertFalse(code.messageEn().isEmpty)
+        }
+        XCTAssertEqual(ErrorCode.diskFull.action(), .freeSpace)
+        XCTAssertEqual(UiError.unexpected.action, .contactLeader)
     }
 }

@@ -11,6 +11,7 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import vn.tungnha.core.Conflict
 import vn.tungnha.core.DatabaseInterface
+import vn.tungnha.core.ErrorAction
 import vn.tungnha.core.RejectedOp
 import vn.tungnha.core.SyncCancel
 import vn.tungnha.core.SyncListener
@@ -41,6 +42,12 @@ class SyncViewModel(
         val rejected: List<RejectedOp> = emptyList(),
         val conflicts: List<Conflict> = emptyList(),
     ) {
+        /** This device must be enrolled (again) before it can sync: show the enrolment screen. */
+        val mustEnrol: Boolean get() = error?.action == ErrorAction.ENROL
+
+        /** This app version can no longer sync (or read its data): send the person to the app store. */
+        val mustUpdate: Boolean get() = error?.action == ErrorAction.UPDATE_APP
+
         /** One line for the status bar, in Vietnamese. */
         val statusLine: String
             get() = when {

@@ -5,6 +5,8 @@ import vn.tungnha.core.Attendee
 import vn.tungnha.core.Channel
 import vn.tungnha.core.Database
 import vn.tungnha.core.DayRange
+import vn.tungnha.core.ErrorAction
+import vn.tungnha.core.ErrorCode
 import vn.tungnha.core.FigureScope
 import vn.tungnha.core.HouseholdInput
 import vn.tungnha.core.HouseholdStatus
@@ -49,10 +51,11 @@ class DatabaseTest {
         val key = assertFailsWith<TungNhaException.Storage> {
             Database.open(tempDir("tungnha-key").resolve("device.db").toString(), "secret")
         }
-        assertEquals("encryption_unavailable", key.code)
+        assertEquals(ErrorCode.ENCRYPTION_UNAVAILABLE, key.code)
+        assertEquals(ErrorAction.CONTACT_LEADER, key.action())
         assertContains(key.messageVi, "mã hoá")
         val missing = assertFailsWith<TungNhaException.Storage> { Database.open("/nonexistent-dir/for/sure/device.db") }
-        assertEquals("storage", missing.code)
+        assertEquals(ErrorCode.STORAGE, missing.code)
         assertTrue(missing.detail.isNotEmpty())
     }
 
@@ -80,7 +83,7 @@ class DatabaseTest {
                 topics = emptyList(),
             )
             val e = assertFailsWith<TungNhaException.Validation> { db.recordVisit(empty) }
-            assertEquals("invalid", e.code)
+            assertEquals(ErrorCode.INVALID, e.code)
             val codes = e.problems.map { it.field to it.code }.toSet()
             assertContains(codes, "attendees" to "no_attendees")
             assertContains(codes, "topics" to "no_topics")
@@ -122,7 +125,7 @@ class DatabaseTest {
             val missing = UUID.randomUUID().toString()
             val e = assertFailsWith<TungNhaException.NotFound> { db.householdDetail(missing) }
             assertEquals(missing, e.id)
-            assertEquals("not_found", e.code)
+            assertEquals(ErrorCode.NOT_FOUND, e.code)
         }
     }
 
@@ -130,7 +133,8 @@ class DatabaseTest {
     fun syncNeedsEnrolment() {
         openTempDatabase().use { db ->
             val e = assertFailsWith<TungNhaException.NotEnrolled> { db.sync("http://127.0.0.1:9", null, null, null) }
-            assertEquals("not_enrolled", e.code)
+            assertEquals(ErrorCode.NOT_ENROLLED, e.code)
+            assertEquals(ErrorAction.ENROL, e.action())
             assertContains(e.messageVi, "chưa đăng ký")
         }
     }

@@ -3,7 +3,10 @@ package vn.tungnha.presentation
 import org.junit.Test
 import vn.tungnha.core.Channel
 import vn.tungnha.core.Database
+import vn.tungnha.core.ErrorAction
+import vn.tungnha.core.ErrorCode
 import vn.tungnha.core.FigureScope
+import vn.tungnha.core.RejectCode
 import vn.tungnha.core.Role
 import vn.tungnha.core.SelfReportInput
 import vn.tungnha.core.SyncCancel
@@ -42,7 +45,8 @@ class SyncTest {
         openTempDatabase().use { db ->
             TestServer.url
             val e = assertFailsWith<TungNhaException.ServerRefused> { db.enrol(TestServer.url, "ABCD2345", "Máy thử") }
-            assertEquals("unauthorized", e.code)
+            assertEquals(ErrorCode.UNAUTHORIZED, e.code)
+            assertEquals(ErrorAction.ENROL, e.action())
             assertEquals(401.toUShort(), e.status)
             assertContains(e.messageVi, "Mã đăng ký")
             println("ServerRefused.messageVi = ${e.messageVi}")
@@ -118,7 +122,7 @@ class SyncTest {
             val cancel = SyncCancel()
             val listener = Recorder { if (it.phase == SyncPhase.SENDING) cancel.cancel() }
             val e = assertFailsWith<TungNhaException.Cancelled> { db.sync(TestServer.url, null, listener, cancel) }
-            assertEquals("cancelled", e.code)
+            assertEquals(ErrorCode.CANCELLED, e.code)
             assertTrue(cancel.isCancelled())
             assertEquals(pending, db.pendingCount(), "nothing was sent, nothing dropped")
             cancel.close()
@@ -152,7 +156,8 @@ class SyncTest {
             Commune(db, villageName = "Bản Mạng").household("Số 9", "Hà Văn Tư")
             val pending = db.pendingCount()
             val e = assertFailsWith<TungNhaException.Network> { db.sync(TestServer.deadUrl, SyncSettings(retries = 0u), null, null) }
-            assertEquals("network", e.code)
+            assertEquals(ErrorCode.NETWORK, e.code)
+            assertEquals(ErrorAction.RETRY_LATER, e.action())
             assertTrue(e.detail.isNotBlank())
             assertContains(e.messageVi, "thử lại")
 
@@ -180,7 +185,7 @@ class SyncTest {
             val refused = db.rejectedOps().single()
             assertEquals("village", refused.entity)
             assertEquals(outside, refused.entityId)
-            assertEquals("out_of_scope", refused.code)
+            assertEquals(RejectCode.OUT_OF_SCOPE, refused.code)
             assertTrue(refused.messageVi.isNotBlank())
             println("RejectedOp.messageVi = ${refused.messageVi}")
             db.discardRejected(refused.opId)

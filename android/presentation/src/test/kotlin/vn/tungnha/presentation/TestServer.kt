@@ -6,18 +6,24 @@ import java.net.Socket
 import java.util.concurrent.TimeUnit
 
 /**
- * A real `tungnha serve` on 127.0.0.1, started once for the whole run (on first use) and
- * stopped when the JVM exits. Enrolment codes are issued with the same binary's operator
- * commands, against the same database file.
+ * The server most tests share: one `tungnha serve`, started once for the whole run.
+ */
+object TestServer : ServerProcess("tungnha-server")
+
+/**
+ * A real `tungnha serve` on 127.0.0.1, started on first use and stopped when the JVM exits.
+ * Enrolment codes are issued, and devices revoked, with the same binary's operator
+ * commands, against the same database file. A test that locks its address out (too many
+ * wrong codes) or revokes devices starts its own, so it cannot disturb the others.
  *
  * The binary comes from `-Dtungnha.bin` (scripts/test-kotlin.sh builds it) or `TUNGNHA_BIN`.
  */
-object TestServer {
+open class ServerProcess(name: String) {
     private val bin: String by lazy {
         System.getProperty("tungnha.bin") ?: System.getenv("TUNGNHA_BIN")
             ?: error("set -Dtungnha.bin (or TUNGNHA_BIN) to the tungnha server binary; scripts/test-kotlin.sh does")
     }
-    private val dir = tempDir("tungnha-server")
+    private val dir = tempDir(name)
     private val db = dir.resolve("server.db").toString()
     private val log = dir.resolve("server.log").toFile()
 
@@ -62,11 +68,21 @@ object TestServer {
     fun memberCode(role: String, teamId: String, memberId: String, name: String): String =
         issue("enrol-code", "--role", role, "--team", teamId, "--member", memberId, "--name", name)
 
-    private fun issue(vararg args: String): String {
+    /** Revoke a device's token (`tungnha revoke`), as an operator does for a lost phone. */
+    fun revoke(deviceId: String) {
+        run("revoke", "--device", deviceId)
+    }
+
+    private fun run(vararg args: String): String {
         url // the server creates its database first
         val p = ProcessBuilder(listOf(bin) + args + listOf("--db", db)).redirectErrorStream(true).start()
         val out = p.inputStream.bufferedReader().readText()
         check(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) { "tungnha ${args.first()} failed:\n$out" }
+        return out
+    }
+
+    private fun issue(vararg args: String): String {
+        val out = run(*args)
         // "Mã đăng ký / enrolment code: L2R9WNUS"
         val code = Regex("""enrolment code:\s*([A-Z0-9]{4,})""", RegexOption.IGNORE_CASE).find(out)?.groupValues?.get(1)
             ?: Regex("""(?m)^\s*([A-Z2-9]{8})\s*$""").find(out)?.groupValues?.get(1)

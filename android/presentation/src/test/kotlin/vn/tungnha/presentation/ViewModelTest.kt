@@ -6,6 +6,8 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.junit.Test
 import vn.tungnha.core.Channel
+import vn.tungnha.core.ErrorAction
+import vn.tungnha.core.ErrorCode
 import vn.tungnha.core.FigureScope
 import vn.tungnha.core.HouseholdStatus
 import vn.tungnha.core.Role
@@ -49,7 +51,8 @@ class ViewModelTest {
 
             val broken = HouseholdListViewModel(db, this, Dispatchers.IO)
             broken.load("no-such-team").join()
-            assertEquals("not_found", broken.state.value.error?.code)
+            assertEquals(ErrorCode.NOT_FOUND, broken.state.value.error?.code)
+            assertEquals(ErrorAction.DISMISS, broken.state.value.error?.action)
         }
     }
 
@@ -67,7 +70,8 @@ class ViewModelTest {
             val pending = db.pendingCount()
             vm.save(c.teamId, c.volunteerId).join()
             val s = vm.state.value
-            assertEquals("invalid", s.error?.code)
+            assertEquals(ErrorCode.INVALID, s.error?.code)
+            assertEquals(ErrorAction.FIX_FIELDS, s.error?.action)
             assertEquals(listOf("Chọn ít nhất một người được hướng dẫn"), s.fieldErrors[RecordVisitViewModel.Field.ATTENDEES])
             assertEquals(listOf("Chọn ít nhất một nội dung hướng dẫn"), s.fieldErrors[RecordVisitViewModel.Field.TOPICS])
             assertNull(s.savedVisitId)
@@ -138,7 +142,7 @@ class ViewModelTest {
             nobody.start("not-an-id")
             nobody.toggle("online_payment")
             nobody.submit().join()
-            assertEquals("not_found", nobody.state.value.error?.code)
+            assertEquals(ErrorCode.NOT_FOUND, nobody.state.value.error?.code)
         }
     }
 
@@ -151,11 +155,13 @@ class ViewModelTest {
 
             val notYet = SyncViewModel(db, TestServer.url, this, Dispatchers.IO)
             notYet.sync().join()
-            assertEquals(UiError.Action.ENROL, notYet.state.value.error?.action)
+            assertEquals(ErrorCode.NOT_ENROLLED, notYet.state.value.error?.code)
+            assertEquals(ErrorAction.ENROL, notYet.state.value.error?.action)
+            assertTrue(notYet.state.value.mustEnrol)
 
             enrol.enrol("WRONG123", "Máy thử").join()
-            assertEquals("unauthorized", enrol.state.value.error?.code)
-            assertEquals(UiError.Action.ENROL, enrol.state.value.error?.action)
+            assertEquals(ErrorCode.UNAUTHORIZED, enrol.state.value.error?.code)
+            assertEquals(ErrorAction.ENROL, enrol.state.value.error?.action)
             enrol.enrol(TestServer.communeOfficialCode(COMMUNE, "Vũ Thị Đăng Ký").lowercase(), "Máy xã").join()
             assertNull(enrol.state.value.error)
             assertEquals(Role.COMMUNE_OFFICIAL, enrol.state.value.enrolment?.role)
@@ -183,8 +189,8 @@ class ViewModelTest {
             Commune(db, villageName = "Bản Xa").household("Số 1", "Sùng A Páo")
             val offline = SyncViewModel(db, TestServer.deadUrl, this, Dispatchers.IO, SyncSettings(retries = 0u))
             offline.sync().join()
-            assertEquals("network", offline.state.value.error?.code)
-            assertEquals(UiError.Action.RETRY_LATER, offline.state.value.error?.action)
+            assertEquals(ErrorCode.NETWORK, offline.state.value.error?.code)
+            assertEquals(ErrorAction.RETRY_LATER, offline.state.value.error?.action)
             assertTrue(offline.state.value.pending > 0u, "the work waits on the device")
             assertEquals(offline.state.value.error?.message, offline.state.value.statusLine)
 
@@ -194,7 +200,8 @@ class ViewModelTest {
             assertEquals("Mất kết nối, đang thử lại…", waiting.state.value.statusLine)
             waiting.cancel()
             withTimeout(30_000) { job.join() }
-            assertEquals("cancelled", waiting.state.value.error?.code)
+            assertEquals(ErrorCode.CANCELLED, waiting.state.value.error?.code)
+            assertEquals(ErrorAction.DISMISS, waiting.state.value.error?.action)
             assertEquals(false, waiting.state.value.running)
         }
     }
