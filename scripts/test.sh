@@ -19,7 +19,7 @@ step "bounded fuzzing of the codec and the sync endpoint (TUNGNHA_FUZZ_SECONDS=$
 scripts/fuzz.sh
 
 step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench'), on SQLite and PostgreSQL"
-cargo bench -p tungnha-core --bench store --locked -- --test
+cargo bench -p tungnha-core --bench store --bench codec --locked -- --test
 scripts/with-postgres.sh bash -c 'cargo bench -p tungnha-e2e --bench sync --locked -- --test && cargo bench -p tungnha-e2e --bench pull --locked -- --test'
 
 if [[ -x scripts/test-kotlin.sh ]]; then
