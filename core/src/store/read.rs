@@ -37,6 +37,9 @@ pub struct HouseholdDetail {
     pub self_reports: Vec<SelfReport>,
 }
 
+/// A search hit's address, village name and members (id, name, folded name).
+type PageDetail = (String, String, Vec<(PersonId, String, String)>);
+
 /// One page of search results.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SearchPage {
@@ -334,17 +337,29 @@ impl Store {
             let total = ranked.len();
             let from = (offset as usize).min(total);
             let to = from.saturating_add(limit).min(total);
-            let mut household_st = c.prepare_cached(
-                "SELECT h.address, COALESCE(v.name, '') FROM households h LEFT JOIN villages v ON v.id = h.village_id WHERE h.id = ?1",
-            )?;
-            let mut person_st = c.prepare_cached(
-                "SELECT id, full_name, search_key FROM persons WHERE household_id = ?1 AND deleted = 0 ORDER BY full_name",
-            )?;
-            let mut hits = Vec::with_capacity(to - from);
-            for (rank, head_name, household_id) in ranked.drain(from..to) {
-                let (address, village_name): (String, String) = household_st.query_row([household_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                let people: Vec<(PersonId, String, String)> =
-                    person_st.query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            let page: Vec<(search::MatchRank, String, HouseholdId)> = ranked.drain(from..to).collect();
+            // The page's addresses, villages and members in one statement.
+            let mut details: HashMap<HouseholdId, PageDetail> = HashMap::new();
+            if !page.is_empty() {
+                let marks = vec!["?"; page.len()].join(", ");
+                let mut st = c.prepare(&format!(
+                    "SELECT h.id, h.address, COALESCE(v.name, ''), p.id, p.full_name, p.search_key FROM households h
+                     LEFT JOIN villages v ON v.id = h.village_id LEFT JOIN persons p ON p.household_id = h.id AND p.deleted = 0
+                     WHERE h.id IN ({marks}) ORDER BY p.full_name"
+                ))?;
+                let mut rows = st.query(rusqlite::params_from_iter(page.iter().map(|(_, _, id)| *id)))?;
+                while let Some(r) = rows.next()? {
+                    let entry = details.entry(r.get(0)?).or_insert_with(|| (String::new(), String::new(), Vec::new()));
+                    entry.0 = r.get(1)?;
+                    entry.1 = r.get(2)?;
+                    if let Some(person) = r.get::<_, Option<PersonId>>(3)? {
+                        entry.2.push((person, r.get(4)?, r.get(5)?));
+                    }
+                }
+            }
+            let mut hits = Vec::with_capacity(page.len());
+            for (rank, head_name, household_id) in page {
+                let (address, village_name, people) = details.remove(&household_id).unwrap_or_default();
                 // The member the query names: their whole name, else every word in their name.
                 let person = people
                     .iter()
