@@ -8,8 +8,8 @@ use std::sync::Arc;
 use tungnha_core::ids::PersonId;
 use tungnha_core::model::*;
 use tungnha_core::problem::ProblemCode;
-use tungnha_core::store::outbox::{Entity, OpKind};
 use tungnha_core::store::{schema, HouseholdPatch, PersonPatch, StoreOptions};
+use tungnha_core::sync::protocol::{Entity, OpKind};
 use tungnha_core::{CoreError, Store};
 
 fn codes(e: CoreError) -> Vec<(String, ProblemCode)> {

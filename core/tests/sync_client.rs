@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use tungnha_core::figures::{FigureQuery, Scope};
 use tungnha_core::model::*;
-use tungnha_core::store::outbox::Entity;
 use tungnha_core::store::PersonPatch;
 use tungnha_core::sync::client::{self, CancelToken, Reply, SyncListener, SyncOptions, SyncProgress, Transport, TransportError};
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{apply_op, codec, Change, Cursor, EnrolRequest, EnrolResponse, RecordState, Role, SyncRequest, SyncResponse};
 use tungnha_core::Store;
 
@@ -109,7 +109,7 @@ impl SyncListener for Progress {
 }
 
 /// The change a server would send for a record an op created.
-fn created(op: &tungnha_core::store::outbox::Op) -> Change {
+fn created(op: &tungnha_core::sync::protocol::Op) -> Change {
     let (s, _) = apply_op(None, op).unwrap();
     Change {
         entity: op.entity,

@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::{DeviceId, HouseholdId, OpId, TeamId, VillageId};
 use tungnha_core::problem::{Problem, ProblemCode, Severity};
-use tungnha_core::store::outbox::{Entity, Op, OpKind};
+use tungnha_core::sync::protocol::{Entity, Op, OpKind};
 use tungnha_core::sync::{
     codec, Change, Cursor, Purge, RejectCode, Rejection, SyncRequest, SyncResponse, DEFAULT_PAGE_BYTES, PROTOCOL_VERSION,
 };

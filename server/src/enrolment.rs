@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tungnha_core::ids::{HouseholdId, MemberId, TeamId};
 use tungnha_core::model::Team;
-use tungnha_core::store::outbox::Entity;
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{EnrolRequest, EnrolResponse, Role, MIN_CLIENT_SCHEMA};
 use tungnha_core::units::UnitLevel;
 

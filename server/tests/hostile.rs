@@ -15,7 +15,7 @@ use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, OpId, PersonId, VerificationId, VillageId, VisitId};
 use tungnha_core::model::*;
 use tungnha_core::problem::ProblemCode;
-use tungnha_core::store::outbox::{Entity, Op, OpKind};
+use tungnha_core::sync::protocol::{Entity, Op, OpKind};
 use tungnha_core::sync::{codec, ApiErrorCode, Cursor, RejectCode, SyncRequest, PROTOCOL_VERSION};
 use tungnha_server::engine::ports::Device;
 

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::{DeviceId, HouseholdId, OpId, PersonId, TeamId, VillageId, VisitId};
-use tungnha_core::store::outbox::{Entity, Op, OpKind};
+use tungnha_core::sync::protocol::{Entity, Op, OpKind};
 use tungnha_core::sync::{Cursor, RecordState};
 use tungnha_server::credentials::{code_sha256, token_sha256};
 use tungnha_server::storage::{open_storage, DatabaseConfig, Enrolment};

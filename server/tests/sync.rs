@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 use tungnha_core::ids::OpId;
 use tungnha_core::model::*;
-use tungnha_core::store::outbox::Entity;
 use tungnha_core::store::PersonPatch;
 use tungnha_core::sync::client::{self, SyncError};
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{ApiErrorCode, Cursor, RejectCode, Role as DeviceRole, MIN_CLIENT_SCHEMA};
 
 on_both_backends!(
@@ -637,7 +637,7 @@ fn a_delete_is_a_tombstone_that_reaches_the_team(b: Backend) {
     c.official.store.update_household(h, &patch).unwrap();
     let mut ops = c.official.pending();
     let mut delete = ops.remove(0);
-    delete.kind = tungnha_core::store::outbox::OpKind::Delete;
+    delete.kind = tungnha_core::sync::protocol::OpKind::Delete;
     delete.fields = json!({});
     let r = env.raw_sync(&c.official, &c.official.request(vec![delete.clone()], Cursor::default(), 1)).unwrap();
     assert_eq!(r.acks, vec![delete.op_id], "{:?}", r.rejected);
@@ -646,7 +646,7 @@ fn a_delete_is_a_tombstone_that_reaches_the_team(b: Backend) {
     edit.op_id = OpId::new();
     edit.seq += 1;
     edit.hlc.millis += 1000;
-    edit.kind = tungnha_core::store::outbox::OpKind::Update;
+    edit.kind = tungnha_core::sync::protocol::OpKind::Update;
     edit.fields = json!({"address": "Số 10"});
     let r = env.raw_sync(&c.official, &c.official.request(vec![edit], Cursor::default(), 1)).unwrap();
     assert_eq!(r.acks.len(), 1, "{:?}", r.rejected);

@@ -10,7 +10,7 @@ use rand::Rng;
 use serde_json::{json, Map, Value};
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::{DeviceId, OpId};
-use tungnha_core::store::outbox::{Entity, Op, OpKind};
+use tungnha_core::sync::protocol::{Entity, Op, OpKind};
 
 /// Ids a hostile device knows from what it pulled or overheard.
 #[derive(Debug, Clone, Default)]

@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 use std::str::FromStr;
-use tungnha_core::store::outbox::Op;
+use tungnha_core::sync::protocol::Op;
 
 /// Rewrite every UUIDv7 in `ops` (ids of records and ops, in fields too), except the
 /// strings in `keep`. The same old id always becomes the same new one. Returns the ops

@@ -75,7 +75,7 @@ fn write_fuzz_seeds() {
     for target in ["sync_request", "codec_decode"] {
         std::fs::create_dir_all(out.join(target)).expect("corpus dir");
     }
-    let request = |ops: Vec<tungnha_core::store::outbox::Op>| SyncRequest {
+    let request = |ops: Vec<tungnha_core::sync::protocol::Op>| SyncRequest {
         protocol: PROTOCOL_VERSION,
         schema_version: tungnha_core::store::schema::SCHEMA_VERSION,
         device_id: s.device_id(),

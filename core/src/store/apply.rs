@@ -3,7 +3,6 @@
 //! derived data, rebase of unsynced edits). See docs/sync-protocol.md §2.
 
 use super::derive::{recompute_household, recompute_person};
-use super::outbox::{Entity, OpKind};
 use super::write::{
     insert_correction, insert_self_report, insert_verification, insert_visit, opt_bool, write_household_patch, write_person_patch,
 };
@@ -17,6 +16,7 @@ use crate::model::{
 use crate::problem::Problem;
 use crate::store::{HouseholdPatch, PersonPatch};
 use crate::sync::protocol::{Change, Cursor, RejectCode, Role, SyncResponse};
+use crate::sync::protocol::{Entity, OpKind};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

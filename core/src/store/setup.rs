@@ -2,12 +2,12 @@
 //! assignments, local topics. Officials create them (on the server or a leader's phone);
 //! devices receive them through sync.
 
-use super::outbox::{Entity, OpKind};
 use super::{json_col, Store};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{AssignmentId, CampaignId, MemberId, TeamId, VillageId};
 use crate::model::{Assignment, AssignmentTarget, Campaign, LocalTopic, NewCampaign, NewTeam, Team, TeamMember, Village};
 use crate::problem::{Problem, ProblemCode, Problems};
+use crate::sync::protocol::{Entity, OpKind};
 use crate::validate;
 use rusqlite::{params, OptionalExtension};
 

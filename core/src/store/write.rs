@@ -4,7 +4,6 @@
 //! in one transaction.
 
 use super::derive::{recompute_household, refresh_search_key};
-use super::outbox::{Entity, OpKind};
 use super::{enum_text, setup, ts, Store, WriteTx};
 use crate::catalog;
 use crate::error::{CoreError, CoreResult};
@@ -15,6 +14,7 @@ use crate::model::{
     SkillLevel, SkillVerification, Visit, VisitPlace,
 };
 use crate::problem::{Problem, ProblemCode, Problems};
+use crate::sync::protocol::{Entity, OpKind};
 use crate::validate::{self, VisitContext};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};

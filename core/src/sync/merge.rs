@@ -13,7 +13,7 @@
 //! - Deletion is a tombstone and wins over any edit, earlier or later.
 
 use crate::hlc::Hlc;
-use crate::store::outbox::{Entity, Op, OpKind};
+use crate::sync::protocol::{Entity, Op, OpKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

@@ -5,8 +5,60 @@
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, OpId};
 use crate::problem::Problem;
-use crate::store::outbox::{Entity, Op};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// What kind of record an operation changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Village,
+    Household,
+    Person,
+    Visit,
+    SelfReport,
+    SkillVerification,
+    SkillCorrection,
+    Campaign,
+    Team,
+    Assignment,
+    LocalTopic,
+    /// A concurrent change to an identity field, made by the server for a leader to resolve.
+    Conflict,
+}
+
+/// What an operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// A new mutable record (household, person...) with all its fields.
+    Create,
+    /// Changed fields only, made on `base_version`.
+    Update,
+    /// A new append-only fact (visit, self-report, verification, correction).
+    Append,
+    /// A tombstone.
+    Delete,
+}
+
+/// One operation as sync sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    pub op_id: OpId,
+    pub device_id: DeviceId,
+    /// Per-device sequence number, gap-free and increasing.
+    pub seq: i64,
+    pub hlc: Hlc,
+    pub entity: Entity,
+    pub entity_id: String,
+    pub kind: OpKind,
+    /// The version (HLC of the last change) the edit was made on; `None` for creates.
+    pub base_version: Option<Hlc>,
+    pub schema_version: i64,
+    /// For creates and appends, the whole record; for updates, the changed fields only.
+    pub fields: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
 
 /// Version of the message format. Bumped only for incompatible changes.
 pub const PROTOCOL_VERSION: u32 = 1;

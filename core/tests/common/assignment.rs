@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use tungnha_core::clock::Clock;
 use tungnha_core::ids::{HouseholdId, MemberId, PersonId};
 use tungnha_core::model::*;
-use tungnha_core::store::outbox::{Entity, Op};
 use tungnha_core::store::{PersonPatch, StoreOptions};
+use tungnha_core::sync::protocol::{Entity, Op};
 use tungnha_core::sync::{apply_op, Change, Cursor, RecordState, SyncResponse};
 use tungnha_core::Store;
 

@@ -25,8 +25,8 @@ use tungnha_core::model::{
     SkillVerification, Team, Village, Visit, VisitPlace,
 };
 use tungnha_core::problem::{Problem, ProblemCode, Problems};
-use tungnha_core::store::outbox::{Entity, Op, OpKind};
 use tungnha_core::sync::merge::{self, FieldConflict, MergeError};
+use tungnha_core::sync::protocol::{Entity, Op, OpKind};
 use tungnha_core::sync::Role;
 use tungnha_core::validate::{self, LeaderContext, VisitContext};
 

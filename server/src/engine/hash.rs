@@ -8,7 +8,7 @@
 
 use sha2::{Digest, Sha256};
 use tungnha_core::hlc::Hlc;
-use tungnha_core::store::outbox::{Op, OpKind};
+use tungnha_core::sync::protocol::{Op, OpKind};
 
 use super::ports::entity_text;
 
@@ -64,7 +64,7 @@ mod tests {
     use chrono::Utc;
     use serde_json::json;
     use tungnha_core::ids::{DeviceId, OpId};
-    use tungnha_core::store::outbox::Entity;
+    use tungnha_core::sync::protocol::Entity;
 
     fn op(fields: serde_json::Value) -> Op {
         let device = DeviceId::new();

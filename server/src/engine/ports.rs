@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, OpId, TeamId};
-use tungnha_core::store::outbox::Entity;
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{Rejection, Role};
 
 /// An enrolled device: who it acts for and where. Every authenticated request carries one.

@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::DeviceId;
 use tungnha_core::model::{Visit, VisitPlace};
-use tungnha_core::store::outbox::Entity;
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{Change, Cursor, Purge};
 
 /// Rows fetched per query while walking a partition, at most.

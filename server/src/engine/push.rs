@@ -12,7 +12,7 @@ use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use tungnha_core::hlc::Hlc;
-use tungnha_core::store::outbox::Op;
+use tungnha_core::sync::protocol::Op;
 use tungnha_core::validate::FUTURE_TOLERANCE;
 
 /// Records a request changed, in the order its ops touched them. Change numbers follow

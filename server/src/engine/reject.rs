@@ -1,7 +1,7 @@
 //! Rejections: why one op was refused, in words a volunteer understands.
 
 use tungnha_core::problem::{Problem, ProblemCode};
-use tungnha_core::store::outbox::Op;
+use tungnha_core::sync::protocol::Op;
 use tungnha_core::sync::{RejectCode, Rejection};
 
 /// Why an op was refused, before it is tied to the op's id.

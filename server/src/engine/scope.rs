@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashSet};
 use tungnha_core::clock::vietnam_date;
 use tungnha_core::model::Team;
-use tungnha_core::store::outbox::Entity;
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::Role;
 use tungnha_core::units::{self, UnitLevel};
 

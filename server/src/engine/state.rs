@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use tungnha_core::hlc::Hlc;
-use tungnha_core::store::outbox::Entity;
+use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{merge, RecordState};
 
 /// A record's state as columns.

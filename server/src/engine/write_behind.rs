@@ -18,7 +18,7 @@ use super::ports::{NewRecord, OpLogEntry, Partition, Placement, PulledState, Rec
 use crate::error::StoreError;
 use std::collections::{HashMap, HashSet};
 use tungnha_core::ids::{DeviceId, OpId};
-use tungnha_core::store::outbox::Entity;
+use tungnha_core::sync::protocol::Entity;
 
 /// A transaction whose new records and op log rows are written in batches.
 pub(crate) struct WriteBehind<T: Tx> {

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, TeamId};
-use tungnha_core::store::outbox::{Entity, Op};
+use tungnha_core::sync::protocol::{Entity, Op};
 use tungnha_core::sync::{Cursor, Role};
 
 pub use crate::engine::ports::{parse_role, role_text};

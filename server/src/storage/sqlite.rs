@@ -385,7 +385,7 @@ fn scan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, ScanRow)> {
     Ok((
         entity,
         ScanRow {
-            entity: tungnha_core::store::outbox::Entity::Village,
+            entity: tungnha_core::sync::protocol::Entity::Village,
             id: r.get(1)?,
             change_seq: r.get(2)?,
             scope: r.get(3)?,

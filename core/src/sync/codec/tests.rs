@@ -84,7 +84,7 @@ fn round_trips_awkward_values() {
 
 #[test]
 fn typed_messages_round_trip_and_a_wrong_shape_is_a_format_error() {
-    use crate::store::outbox::Entity;
+    use crate::sync::protocol::Entity;
     let c = crate::sync::Change {
         entity: Entity::Person,
         id: "01924598-44e0-7725-aab5-cbc02fc8203d".into(),
