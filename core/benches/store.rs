@@ -31,10 +31,9 @@
 //! `cargo bench -p tungnha-core --bench store -- --test` (or `cargo test --benches`) runs
 //! everything once with tiny iteration counts, as a smoke test.
 
-use chrono::{DateTime, Duration as TimeDelta, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration as TimeDelta, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode};
 use rand::rngs::SmallRng;
-use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rusqlite::{params, Connection};
 use std::hint::black_box;
@@ -42,17 +41,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
-use tungnha_core::catalog;
 use tungnha_core::clock::FixedClock;
 use tungnha_core::hlc::Hlc;
 use tungnha_core::ids::{CampaignId, DeviceId, HouseholdId, MemberId, OpId, PersonId, TeamId, VillageId, VisitId};
-use tungnha_core::model::{
-    AssignmentTarget, Attendee, Channel, Consent, HouseholdIndicators, HouseholdStatus, NewCampaign, NewHousehold, NewPerson,
-    NewSelfReport, NewTeam, NewVisit, Organisation, Relation, Role, Sex, SkillLevel, Targets, TeamMember, Training, VisitPlace,
-};
+use tungnha_core::model::{Attendee, Channel, HouseholdStatus, NewSelfReport, NewVisit, SkillLevel, VisitPlace};
 use tungnha_core::store::{ts_text, StoreOptions};
-use tungnha_core::units::{self, UnitLevel};
 use tungnha_core::Store;
+use tungnha_testkit::{calendar, catalog, units, CommuneBuilder, TeamPlan};
 
 const HOUSEHOLDS: usize = 300;
 const TARGET_RATIO: f64 = 1.5;
@@ -89,84 +84,12 @@ impl Plan {
 
 /// 10:00 on 2024-10-05 in Vietnam: inside the campaign 01/10–10/10.
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 10, 5, 3, 0, 0).single().expect("valid time")
+    calendar::at(5, 10)
 }
 
 /// 08:00 on 2024-10-01 in Vietnam: the campaign launch.
 fn launch() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 10, 1, 1, 0, 0).single().expect("valid time")
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-/// A commune of Sơn La valid in the 2025 structure (Xã Thuận Châu if present).
-fn commune_key() -> String {
-    let tree = units::official();
-    let on = date(2025, 10, 1);
-    let province = tree.provinces_on(on).into_iter().find(|p| p.name == "Tỉnh Sơn La").expect("Sơn La in the 2025 list");
-    let communes: Vec<_> =
-        tree.children(&province.key).into_iter().filter(|c| c.level == UnitLevel::Commune && c.is_valid_on(on)).collect();
-    communes.iter().find(|c| c.name == "Xã Thuận Châu").or_else(|| communes.first()).map(|c| c.key.clone()).expect("a commune of Sơn La")
-}
-
-const FAMILY: [&str; 20] = [
-    "Lò", "Cầm", "Quàng", "Lường", "Tòng", "Vì", "Hà", "Điêu", "Lù", "Sồng", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi",
-    "Đỗ", "Giàng",
-];
-const MALE: [&str; 20] = [
-    "Thắng", "Hùng", "Dũng", "Tuấn", "Minh", "Khánh", "Phong", "Sơn", "Hải", "Quân", "Thành", "Chiến", "Pằng", "Xuân", "Bình", "Tiến",
-    "Lâm", "Duy", "Đức", "Cường",
-];
-const FEMALE: [&str; 20] = [
-    "Lan",
-    "Hoa",
-    "Hương",
-    "Mai",
-    "Thu",
-    "Ngọc",
-    "Hằng",
-    "Xuân",
-    "Phượng",
-    "Nguyệt",
-    "Thủy",
-    "Hiền",
-    "Ánh",
-    "Liên",
-    "Bích",
-    "Ơn",
-    "Diệu",
-    "Loan",
-    "Yến",
-    "Vân",
-];
-const MOBILE: [&str; 6] = ["097", "098", "086", "091", "094", "033"];
-
-fn pick<'a>(rng: &mut SmallRng, list: &[&'a str]) -> &'a str {
-    list.choose(rng).copied().expect("non-empty list")
-}
-
-fn mobile(rng: &mut SmallRng) -> String {
-    format!("{}{:07}", pick(rng, &MOBILE), rng.random_range(0..10_000_000u32))
-}
-
-fn person(rng: &mut SmallRng, family: &str, male: bool, relation: Relation, born: i32, consent_by: &str) -> NewPerson {
-    let full_name = if male { format!("{family} Văn {}", pick(rng, &MALE)) } else { format!("{family} Thị {}", pick(rng, &FEMALE)) };
-    let phone = (born < 2005 && rng.random_bool(0.5)).then(|| mobile(rng));
-    NewPerson {
-        full_name: full_name.clone(),
-        birth_year: Some(born),
-        sex: Some(if male { Sex::Male } else { Sex::Female }),
-        relation,
-        phone,
-        consent: Some(Consent {
-            given_by: if consent_by.is_empty() { full_name } else { consent_by.to_owned() },
-            given_at: now() - TimeDelta::days(20),
-            purpose: "Hướng dẫn kỹ năng số, báo cáo kết quả".to_owned(),
-            recorded_by: None,
-        }),
-    }
+    calendar::at(1, 8)
 }
 
 /// Ids of what [`build_world`] made.
@@ -184,86 +107,25 @@ fn open_store(path: &Path) -> Store {
     Store::open(path, StoreOptions { clock: Arc::new(FixedClock(now())), household_goal: 1 }).expect("open store")
 }
 
-/// Make the commune's setup and `count` households of 3–4 members. The same seed makes
-/// the same households (names, sizes) in every store; only the ids differ.
+/// The test kit's commune: a village of Xã Thuận Châu (Sơn La), a team (leader and
+/// volunteer), the campaign and `count` households of 3–4 people, registered over its
+/// first days. The same seed makes the same households (names, sizes) in every store;
+/// only the ids differ.
 fn build_world(store: &Store, seed: u64, count: usize) -> World {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let commune = commune_key();
-    let village = store.add_village(&commune, "Bản Nà Sài").expect("add village");
-    let leader = TeamMember {
-        id: MemberId::new(),
-        full_name: "Lò Văn Thắng".to_owned(),
-        phone: Some("0912345678".to_owned()),
-        organisation: Organisation::CommuneOfficial,
-        role: Role { code: "to_truong".to_owned(), name_vi: "Tổ trưởng".to_owned(), can_verify: true },
-        trainings: vec![Training { course: "Phổ cập kỹ năng số cộng đồng".to_owned(), completed_on: date(2024, 9, 20) }],
-    };
-    let volunteer = TeamMember {
-        id: MemberId::new(),
-        full_name: "Cầm Thị Ngọc".to_owned(),
-        phone: Some("0987654321".to_owned()),
-        organisation: Organisation::YouthUnion,
-        role: Role { code: "thanh_vien".to_owned(), name_vi: "Thành viên".to_owned(), can_verify: false },
-        trainings: vec![],
-    };
-    let volunteer_id = volunteer.id;
-    let team = store
-        .add_team(&NewTeam {
-            commune_key: commune,
-            name: "Tổ công nghệ số cộng đồng bản Nà Sài".to_owned(),
-            members: vec![leader, volunteer],
-        })
-        .expect("add team");
-    let campaign = store
-        .add_campaign(&NewCampaign {
-            name: "Đợt cao điểm 10 ngày phổ cập kỹ năng số".to_owned(),
-            starts_on: date(2024, 10, 1),
-            ends_on: date(2024, 10, 10),
-            launch_at: Some(launch()),
-            targets: Targets { masters_per_household: 1, households_to_visit: None, people_to_guide: None },
-            deadlines: vec![],
-            team_label: "Tổ công nghệ số cộng đồng".to_owned(),
-        })
-        .expect("add campaign");
-    store.assign(team, None, AssignmentTarget::Village(village)).expect("assign village");
-
-    let mut households = Vec::with_capacity(count);
-    for i in 0..count {
-        let family = pick(&mut rng, &FAMILY);
-        let head_born = rng.random_range(1955..1995);
-        let head = person(&mut rng, family, true, Relation::Head, head_born, "");
-        let head_name = head.full_name.clone();
-        let saved = store
-            .add_household(&NewHousehold {
-                village_id: village,
-                address: format!("Số nhà {}, tổ {}, bản Nà Sài", i + 1, i / 30 + 1),
-                head,
-                phone: rng.random_bool(0.6).then(|| mobile(&mut rng)),
-                location: None,
-                indicators: HouseholdIndicators {
-                    has_smartphone: Some(rng.random_bool(0.7)),
-                    has_broadband: Some(rng.random_bool(0.3)),
-                    has_epayment_adult: None,
-                    uses_internet: Some(rng.random_bool(0.6)),
-                },
-            })
-            .expect("add household");
-        let head_id = store.household_detail(saved.id).expect("household detail").household.head_id;
-        let mut members = vec![head_id];
-        let spouse_family = pick(&mut rng, &FAMILY);
-        let spouse_born = head_born + rng.random_range(-3..6);
-        let spouse = person(&mut rng, spouse_family, false, Relation::Spouse, spouse_born, "");
-        members.push(store.add_person(saved.id, &spouse).expect("add spouse").id);
-        let children = rng.random_range(1..=2);
-        for _ in 0..children {
-            let born = (head_born + rng.random_range(20..32)).min(2020);
-            let male = rng.random_bool(0.5);
-            let child = person(&mut rng, family, male, Relation::Child, born, &head_name);
-            members.push(store.add_person(saved.id, &child).expect("add child").id);
-        }
-        households.push((saved.id, members));
+    let c = CommuneBuilder::new(seed)
+        .commune(units::commune_key_named("Sơn La", "Xã Thuận Châu"))
+        .village("Bản Nà Sài")
+        .households(count)
+        .team(TeamPlan::new("Tổ công nghệ số cộng đồng bản Nà Sài").leader("Lò Văn Thắng").volunteer("Cầm Thị Ngọc").villages([0]))
+        .build(store)
+        .expect("build the commune");
+    World {
+        village: c.villages[0].id,
+        team: c.teams[0].id,
+        volunteer: c.teams[0].volunteers[0],
+        campaign: c.campaign(),
+        households: c.households.into_iter().map(|h| (h.id, h.people)).collect(),
     }
-    World { village, team, volunteer: volunteer_id, campaign, households }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -274,8 +136,8 @@ fn build_world(store: &Store, seed: u64, count: usize) -> World {
 struct VisitSpec {
     household: usize,
     /// Member index, skills guided, and an optional action.
-    attendees: Vec<(usize, Vec<&'static str>, Option<&'static str>)>,
-    topics: Vec<&'static str>,
+    attendees: Vec<(usize, Vec<String>, Option<&'static str>)>,
+    topics: Vec<String>,
     occurred_at: DateTime<Utc>,
 }
 
@@ -285,17 +147,15 @@ fn visit_spec(rng: &mut SmallRng, world: &World, household: usize) -> VisitSpec 
     let members = world.households[household].1.len();
     let count = rng.random_range(1..=3usize.min(members));
     let chosen = rand::seq::index::sample(rng, members, count).into_vec();
-    let skills: Vec<&'static str> = catalog::SKILLS.iter().map(|s| s.code).collect();
     let attendees = chosen
         .into_iter()
         .map(|m| {
-            let n = rng.random_range(1..=2);
-            let guided = skills.choose_multiple(rng, n).copied().collect();
-            let action = rng.random_bool(0.3).then(|| catalog::ACTIONS.choose(rng).map(|a| a.code).expect("actions"));
+            let guided = catalog::some_skills(rng, 1..=2);
+            let action = rng.random_bool(0.3).then(|| catalog::one_action(rng));
             (m, guided, action)
         })
         .collect();
-    let topics = catalog::TOPICS[..6].choose_multiple(rng, 2).map(|t| t.code).collect();
+    let topics = catalog::some_topics(rng, 2..=2);
     let span = (now() - launch()).num_seconds();
     let occurred_at = launch() + TimeDelta::seconds(rng.random_range(0..span));
     VisitSpec { household, attendees, topics, occurred_at }
@@ -316,12 +176,12 @@ fn new_visit(world: &World, s: &VisitSpec) -> NewVisit {
                 person_id: members[*m],
                 // Ignored on input (the store fills it in); set so both payloads match.
                 household_id: Some(*household),
-                skills_guided: guided.iter().map(|g| (*g).to_owned()).collect(),
+                skills_guided: guided.clone(),
                 actions: action.iter().map(|a| (*a).to_owned()).collect(),
                 apps_installed: vec![],
             })
             .collect(),
-        topics: s.topics.iter().map(|t| (*t).to_owned()).collect(),
+        topics: s.topics.clone(),
         notes: "Hướng dẫn cài VNeID và thanh toán qua ứng dụng ngân hàng".to_owned(),
         location: None,
         supersedes: None,
@@ -678,7 +538,6 @@ impl AssignmentBench {
         }
         // ...and self-reports: some people state all 5 skills (their household reaches
         // the goal), some state a few.
-        let skills: Vec<String> = catalog::SKILLS.iter().map(|s| s.code.to_owned()).collect();
         for (_, members) in &world.households {
             for p in members {
                 let n = match rng.random_range(0..100) {
@@ -688,7 +547,7 @@ impl AssignmentBench {
                 };
                 let report = NewSelfReport {
                     person_id: *p,
-                    skills: skills.choose_multiple(&mut rng, n).cloned().collect(),
+                    skills: catalog::some_skills(&mut rng, n..=n),
                     channel: if rng.random_bool(0.5) { Channel::Volunteer } else { Channel::App },
                     reported_at: now() - TimeDelta::minutes(rng.random_range(5..3000)),
                 };
@@ -801,7 +660,6 @@ fn bench_footprint(_: &mut Criterion) {
             visits += 1;
         }
     }
-    let skills: Vec<String> = catalog::SKILLS.iter().map(|s| s.code.to_owned()).collect();
     let people: usize = world.households.iter().map(|(_, m)| m.len()).sum();
     for (_, members) in &world.households {
         for p in members {
@@ -811,7 +669,7 @@ fn bench_footprint(_: &mut Criterion) {
             let n = rng.random_range(1..=5);
             let report = NewSelfReport {
                 person_id: *p,
-                skills: skills.choose_multiple(&mut rng, n).cloned().collect(),
+                skills: catalog::some_skills(&mut rng, n..=n),
                 channel: Channel::Volunteer,
                 reported_at: now() - TimeDelta::minutes(rng.random_range(5..3000)),
             };

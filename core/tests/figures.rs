@@ -19,6 +19,10 @@ use tungnha_core::figures::*;
 use tungnha_core::ids::{HouseholdId, PersonId, TeamId, VillageId, VisitId};
 use tungnha_core::model::*;
 use tungnha_core::units;
+use tungnha_testkit::calendar::{at, day};
+use tungnha_testkit::catalog::all_skills;
+use tungnha_testkit::people::{member, person, Duty};
+use tungnha_testkit::Population;
 
 struct ShadowVisit {
     id: VisitId,
@@ -186,21 +190,6 @@ impl Shadow {
     }
 }
 
-const NAMES: [&str; 12] = [
-    "Lò Văn Pánh",
-    "Quàng Thị Hoa",
-    "Cầm Văn Sơn",
-    "Đặng Thị Hồng",
-    "Nguyễn Văn An",
-    "Hà Thị Ơn",
-    "Vì Văn Hùng",
-    "Tòng Thị Ánh",
-    "Mè Văn Tiến",
-    "Lường Thị Duyên",
-    "Điêu Chính Tơi",
-    "Bạc Cầm Khuyên",
-];
-
 fn random_time(rng: &mut StdRng) -> DateTime<Utc> {
     // 25/09 to 15/10, any hour: some outside the campaign window, some near midnight.
     at(1, 0) - Duration::days(6) + Duration::minutes(rng.random_range(0..21 * 24 * 60))
@@ -240,7 +229,7 @@ fn run(seed: u64) {
         .add_team(&NewTeam {
             commune_key: communes[1].clone(),
             name: "Tổ 2".into(),
-            members: vec![member("Lò Văn Hải", "leader", true, Organisation::Telecom)],
+            members: vec![member("Lò Văn Hải", Duty::Leader, Organisation::Telecom).into()],
         })
         .unwrap();
     sh.team_villages.insert(f.team, vec![f.village]);
@@ -258,12 +247,12 @@ fn run(seed: u64) {
             has_epayment_adult: tri(&mut rng),
             uses_internet: tri(&mut rng),
         };
-        let head = NAMES.choose(&mut rng).unwrap();
+        let head = Population::SON_LA.name(&mut rng, Sex::Male);
         let h = store
             .add_household(&NewHousehold {
                 village_id: village,
                 address: format!("Số {i}"),
-                head: person(head, Relation::Head, 1960),
+                head: person(&head, Relation::Head, 1960, at(1, 8)),
                 phone: None,
                 location: None,
                 indicators,
@@ -273,7 +262,8 @@ fn run(seed: u64) {
         sh.households.push((h, village, indicators));
         sh.persons.push((store.household_detail(h).unwrap().household.head_id, h));
         for _ in 0..rng.random_range(0..4) {
-            let p = store.add_person(h, &person(NAMES.choose(&mut rng).unwrap(), Relation::Child, 2000)).unwrap().id;
+            let name = Population::SON_LA.name(&mut rng, Sex::Female);
+            let p = store.add_person(h, &person(&name, Relation::Child, 2000, at(1, 8))).unwrap().id;
             sh.persons.push((p, h));
         }
         if rng.random_bool(0.2) {
@@ -450,12 +440,7 @@ fn figures_of_a_known_small_case() {
     f.store.record_visit(&f.visit(h2, &p2, &[], at(2, 23))).unwrap();
     for p in &p1 {
         f.store
-            .record_self_report(&NewSelfReport {
-                person_id: *p,
-                skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(),
-                channel: Channel::Web,
-                reported_at: at(3, 8),
-            })
+            .record_self_report(&NewSelfReport { person_id: *p, skills: all_skills(), channel: Channel::Web, reported_at: at(3, 8) })
             .unwrap();
     }
     let c = f.store.campaign(f.campaign).unwrap();
@@ -484,7 +469,7 @@ fn a_2024_hau_giang_record_is_reported_under_today_can_tho() {
         .add_household(&NewHousehold {
             village_id: v,
             address: "Số 8".into(),
-            head: person("Trần Văn Lợi", Relation::Head, 1975),
+            head: person("Trần Văn Lợi", Relation::Head, 1975, at(1, 8)),
             phone: None,
             location: None,
             indicators: Default::default(),
@@ -519,7 +504,7 @@ fn a_2024_campaign_under_the_2008_structure_is_reported_per_2025_commune() {
             .add_household(&NewHousehold {
                 village_id: village,
                 address: format!("Số {i}"),
-                head: person("Lê Văn An", Relation::Head, 1970),
+                head: person("Lê Văn An", Relation::Head, 1970, at(1, 8)),
                 phone: None,
                 location: None,
                 indicators: Default::default(),

@@ -10,6 +10,7 @@ use tungnha_core::forms::{consent_purpose, HouseholdDraft, VisitDraft, CONSENT_P
 use tungnha_core::model::{Relation, Sex};
 use tungnha_core::problem::ProblemCode;
 use tungnha_core::CoreError;
+use tungnha_testkit::calendar::at;
 
 fn filled(f: &Fixture, head: &str) -> HouseholdDraft {
     let mut d = HouseholdDraft::new(Some(f.village));

@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 use tungnha_core::ids::{HouseholdId, VillageId};
 use tungnha_core::model::Relation;
 use tungnha_core::search::{fold, MatchRank};
+use tungnha_testkit::calendar::at;
+use tungnha_testkit::people::person;
 
 const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"];
 const MIDDLE: &[&str] = &["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu"];
@@ -65,7 +67,7 @@ fn world() -> &'static World {
                 .add_household(&tungnha_core::model::NewHousehold {
                     village_id: villages[v],
                     address: address.clone(),
-                    head: person(&head, Relation::Head, 1970),
+                    head: person(&head, Relation::Head, 1970, at(1, 8)),
                     phone: None,
                     location: None,
                     indicators: Default::default(),
@@ -73,7 +75,7 @@ fn world() -> &'static World {
                 .unwrap()
                 .id;
             for o in &others {
-                fixture.store.add_person(h, &person(o, Relation::Child, 1995)).unwrap();
+                fixture.store.add_person(h, &person(o, Relation::Child, 1995, at(1, 8))).unwrap();
             }
             let mut all = vec![head.clone()];
             all.extend(others);
@@ -200,7 +202,7 @@ fn the_index_follows_renames_new_members_and_deletes() {
         .unwrap();
     assert!(f.store.search("khai", None, 10).unwrap().is_empty());
     assert_eq!(f.store.search("khanh", None, 10).unwrap()[0].household_id, h);
-    f.store.add_person(h, &person("Lò Thị Xuân", Relation::Spouse, 1980)).unwrap();
+    f.store.add_person(h, &person("Lò Thị Xuân", Relation::Spouse, 1980, at(1, 8))).unwrap();
     assert_eq!(f.store.search("xuan khanh", None, 10).unwrap()[0].household_id, h, "words from two members");
     // The household leaves this phone's scope (the server says so in a sync's answer).
     let purge = tungnha_core::sync::protocol::Purge { households: vec![h], ..Default::default() };

@@ -11,6 +11,9 @@ use tungnha_core::problem::ProblemCode;
 use tungnha_core::store::{schema, HouseholdPatch, PersonPatch, StoreOptions};
 use tungnha_core::sync::protocol::{Entity, OpKind};
 use tungnha_core::{CoreError, Store};
+use tungnha_testkit::calendar::{at, day};
+use tungnha_testkit::catalog::{all_skills, skill_codes};
+use tungnha_testkit::people::person;
 
 fn codes(e: CoreError) -> Vec<(String, ProblemCode)> {
     match e {
@@ -33,7 +36,7 @@ fn household_with_members_and_consent() {
 
     // A person without consent is refused, and nothing is stored.
     let before = dump(f.store.path());
-    let mut p = person("Lò Thị Hằng", Relation::Child, 2001);
+    let mut p = person("Lò Thị Hằng", Relation::Child, 2001, at(1, 8));
     p.consent = None;
     assert_eq!(codes(f.store.add_person(h, &p).unwrap_err()), vec![("consent".into(), ProblemCode::ConsentMissing)]);
     assert_eq!(dump(f.store.path()), before);
@@ -83,16 +86,11 @@ fn progress_only_moves_up_except_a_leaders_audited_correction() {
     let (h, people) = f.household("Số 7", "Hà Văn Tư", &[]);
     let p = people[0];
     f.store
-        .record_self_report(&NewSelfReport {
-            person_id: p,
-            skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(),
-            channel: Channel::Web,
-            reported_at: at(3, 19),
-        })
+        .record_self_report(&NewSelfReport { person_id: p, skills: all_skills(), channel: Channel::Web, reported_at: at(3, 19) })
         .unwrap();
     assert_eq!(f.store.household_detail(h).unwrap().status, HouseholdStatus::GoalReached);
     // A later guidance session does not lower what the person reported.
-    f.store.record_visit(&f.visit(h, &[p], &ALL_SKILLS, at(4, 9))).unwrap();
+    f.store.record_visit(&f.visit(h, &[p], &skill_codes(), at(4, 9))).unwrap();
     let d = f.store.household_detail(h).unwrap();
     assert!(d.members[0].skills.iter().all(|s| s.level == SkillLevel::SelfReported));
     assert!(d.members[0].masters_all);
@@ -177,7 +175,7 @@ fn a_failed_save_leaves_the_database_unchanged() {
         c.execute_batch("CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox WHEN NEW.entity = 'visit' BEGIN SELECT RAISE(ABORT, 'injected fault'); END;").unwrap();
     }
     let with_trigger = dump(&path);
-    let e = f.store.record_visit(&f.visit(h, &people, &ALL_SKILLS, at(3, 9))).unwrap_err();
+    let e = f.store.record_visit(&f.visit(h, &people, &skill_codes(), at(3, 9))).unwrap_err();
     assert!(matches!(e, CoreError::Storage(_)), "{e}");
     assert_eq!(dump(&path), with_trigger, "no visit, skill, counter or outbox row survives");
     {
@@ -343,7 +341,7 @@ fn upgrades_a_database_made_by_the_first_schema() {
     assert_eq!(rows[0].last_visit_at, Some(at(2, 9)));
     // And the upgraded database takes new writes.
     let h = rows[0].id;
-    store.add_person(h, &person("Nguyễn Văn Bắc", Relation::Child, 2010)).unwrap();
+    store.add_person(h, &person("Nguyễn Văn Bắc", Relation::Child, 2010, at(1, 8))).unwrap();
     assert_eq!(store.household_detail(h).unwrap().members.len(), 3);
 }
 
@@ -367,7 +365,7 @@ fn many_threads_saving_at_once_lose_nothing() {
                         occurred_at: at(1 + (t + i) % 9, 9),
                         attendees: vec![Attendee {
                             person_id: people[(t + i) as usize % 3],
-                            skills_guided: vec![ALL_SKILLS[i as usize % 5].into()],
+                            skills_guided: vec![skill_codes()[i as usize % 5].into()],
                             ..Default::default()
                         }],
                         topics: vec!["ecommerce".into()],
@@ -468,7 +466,7 @@ mod bad_input {
             }
 
             let before = dump(&path);
-            let mut head = person(&name, Relation::Head, birth_year);
+            let mut head = person(&name, Relation::Head, birth_year, at(1, 8));
             head.phone = Some(phone);
             let nh = NewHousehold { village_id: f.village, address, head, phone: None, location: None, indicators: HouseholdIndicators::default() };
             match f.store.add_household(&nh) {

@@ -18,6 +18,8 @@ use tungnha_core::sync::client::{self, CancelToken, Reply, SyncListener, SyncOpt
 use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{apply_op, codec, Change, Cursor, EnrolRequest, EnrolResponse, RecordState, Role, SyncRequest, SyncResponse};
 use tungnha_core::Store;
+use tungnha_testkit::calendar::at;
+use tungnha_testkit::catalog::all_skills;
 
 #[derive(Default)]
 struct FakeServer {
@@ -136,12 +138,7 @@ fn a_second_device_pulls_exactly_what_the_first_recorded() {
     fix.supersedes = Some(wrong);
     a.store.record_visit(&fix).unwrap();
     a.store
-        .record_self_report(&NewSelfReport {
-            person_id: p1[1],
-            skills: ALL_SKILLS.iter().map(|s| s.to_string()).collect(),
-            channel: Channel::Web,
-            reported_at: at(4, 20),
-        })
+        .record_self_report(&NewSelfReport { person_id: p1[1], skills: all_skills(), channel: Channel::Web, reported_at: at(4, 20) })
         .unwrap();
     a.store.verify_skill(p1[1], "online_payment", a.leader).unwrap();
     a.store.correct_skill(p1[0], "online_payment", SkillLevel::NotStarted, a.leader, "Chưa làm được").unwrap();

@@ -16,6 +16,8 @@ use tungnha_core::ids::{HouseholdId, PersonId};
 use tungnha_core::store::checkpoint::WalBudget;
 use tungnha_core::sync::{apply_op, Change, Cursor, SyncResponse};
 use tungnha_core::Store;
+use tungnha_testkit::calendar::at;
+use tungnha_testkit::catalog::skill_codes;
 
 /// The stated bound: the phone's budget says a checkpoint that empties the log starts at
 /// `hard_frames` (about 4 MiB); what a save commits while it waits comes on top.
@@ -80,7 +82,7 @@ fn record_visits(f: &Fixture, n: usize, pause: impl Fn(usize) -> Duration) -> Sa
     let mut samples = Samples::default();
     for i in 0..n {
         let (h, people) = &homes[i % homes.len()];
-        f.store.record_visit(&f.visit(*h, people, &ALL_SKILLS[..1 + i % 5], at(10, 9))).unwrap();
+        f.store.record_visit(&f.visit(*h, people, &skill_codes()[..1 + i % 5], at(10, 9))).unwrap();
         samples.take(&db);
         let p = pause(i);
         if !p.is_zero() {

@@ -3,13 +3,11 @@
 //! ≤ 3 round trips with the default page budget. The assignment is built with the real
 //! store (so the ops and states are exactly what devices send and the server merges),
 //! then pushed as one `SyncRequest` and pulled as `SyncResponse` pages made the way the
-//! server makes them (`common/assignment.rs`, shared with `benches/codec.rs`). Run with
-//! `--nocapture` to see the figures.
+//! server makes them. Run with `--nocapture` to see the figures.
 #![allow(clippy::unwrap_used)]
 
 #[path = "common/assignment.rs"]
 mod assignment;
-mod common;
 
 use assignment::{build, ids_made_at_their_time, local, pages};
 use std::collections::BTreeMap;

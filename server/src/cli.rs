@@ -28,7 +28,8 @@ enum Command {
         listen: SocketAddr,
         #[command(flatten)]
         db: DbArgs,
-        /// A demo commune with live simulated field activity, on a fresh temporary database.
+        /// A demo commune with live simulated field activity, on a fresh temporary database
+        /// (builds with the `demo` feature, the default).
         #[arg(long)]
         demo: bool,
     },
@@ -119,6 +120,12 @@ fn parse_official_role(s: &str) -> Result<Role, String> {
     }
 }
 
+#[cfg(not(feature = "demo"))]
+async fn run_demo(_listen: SocketAddr) -> Result<(), String> {
+    Err("this build has no demo: build with the `demo` feature (on by default)".to_owned())
+}
+
+#[cfg(feature = "demo")]
 async fn run_demo(listen: SocketAddr) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
     eprintln!("Từng Nhà demo: setting up a commune with two teams and their phones (about a minute)...");

@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod credentials;
 pub mod dashboard;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod engine;
 pub mod enrolment;

@@ -1,5 +1,6 @@
 //! `tungnha serve --demo` is the README's run command: it must come up, fill the
 //! dashboard through real phones, and keep the field activity going.
+#![cfg(feature = "demo")]
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};

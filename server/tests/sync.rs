@@ -16,6 +16,8 @@ use tungnha_core::store::PersonPatch;
 use tungnha_core::sync::client::{self, SyncError};
 use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{ApiErrorCode, Cursor, RejectCode, Role as DeviceRole, MIN_CLIENT_SCHEMA};
+use tungnha_testkit::people::{member, person, Duty};
+use tungnha_testkit::OffsetClock;
 
 on_both_backends!(
     health_and_request_errors,
@@ -177,7 +179,14 @@ fn resent_ops_are_acknowledged_not_reapplied(b: Backend) {
     let env = Env::new(&b);
     let o = env.phone("official", official(COMMUNE));
     let village = o.store.add_village(COMMUNE, "Thôn Một").unwrap();
-    let team = o.store.add_team(&NewTeam { commune_key: COMMUNE.into(), name: "Tổ 1".into(), members: vec![member("A", true)] }).unwrap();
+    let team = o
+        .store
+        .add_team(&NewTeam {
+            commune_key: COMMUNE.into(),
+            name: "Tổ 1".into(),
+            members: vec![member("Lò Văn An", Duty::Leader, Organisation::YouthUnion).into()],
+        })
+        .unwrap();
     let ops = o.pending();
     let op_ids: Vec<OpId> = ops.iter().map(|op| op.op_id).collect();
     let request = o.request(ops.clone(), Cursor::default(), 0);
@@ -517,7 +526,7 @@ fn roles_decide_who_writes_which_facts(b: Backend) {
         })
         .unwrap();
     cz.store.update_person(a1_people[0], &PersonPatch { phone: Some(Some("0912345678".into())), ..PersonPatch::default() }).unwrap();
-    cz.store.add_person(a1, &person("Người Mới", Relation::Child, Utc::now())).unwrap();
+    cz.store.add_person(a1, &person("Người Mới", Relation::Child, 1975, Utc::now())).unwrap();
     let report = env.sync(&cz);
     assert_eq!((report.progress.ops_acked, report.progress.ops_rejected), (2, 1), "{:?}", cz.store.rejected_ops());
     let refused = &cz.store.rejected_ops().unwrap()[0];
@@ -551,14 +560,14 @@ fn a_wrong_phone_clock_does_not_lose_a_visit(b: Backend) {
     let c = commune(&env);
     let (h, people) = household(&c.official.store, c.va, "Số 1", "Nguyễn Văn An", &[]);
     env.sync(&c.official);
-    let clock = std::sync::Arc::new(MovableClock::default());
+    let clock = std::sync::Arc::new(OffsetClock::default());
     let store = env.store_with_clock("volunteer", clock.clone());
     let vol = env.enrol(store, volunteer(c.team_a, c.volunteer_a));
     env.sync(&vol);
     // The phone's date jumps two years ahead after its last sync.
     clock.shift(chrono::Duration::days(730));
     let v = vol.store.record_visit(&visit(&vol.store, c.team_a, c.volunteer_a, h, &people)).unwrap().id;
-    vol.store.add_person(h, &person("Nguyễn Văn Bé", Relation::Grandchild, vol.store.now())).unwrap();
+    vol.store.add_person(h, &person("Nguyễn Văn Bé", Relation::Grandchild, 1975, vol.store.now())).unwrap();
     let report = env.sync(&vol);
     assert_eq!((report.progress.ops_acked, report.progress.ops_rejected), (2, 0), "{:?}", vol.store.rejected_ops());
     env.sync(&c.official);

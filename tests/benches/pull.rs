@@ -15,20 +15,25 @@
 //! `cargo bench -p tungnha-e2e --bench pull` (full) or `… -- --test` (smoke).
 
 use chrono::Utc;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 use std::collections::HashMap;
 use std::time::Instant;
-use tungnha_core::ids::{DeviceId, MemberId, OpId, TeamId, VillageId};
-use tungnha_core::model::*;
+use tungnha_core::ids::{DeviceId, MemberId, OpId, TeamId};
 use tungnha_core::store::StoreOptions;
 use tungnha_core::sync::protocol::Op;
 use tungnha_core::sync::{Cursor, Role as SyncRole};
-use tungnha_core::{units, Store};
-use tungnha_e2e::ids::{fresh_ids_with, remap};
+use tungnha_core::Store;
 use tungnha_server::credentials::{code_sha256, token_sha256};
 use tungnha_server::engine::ports::Device;
 use tungnha_server::enrolment::{issue, CodeRequest, Issuer};
 use tungnha_server::storage::{DatabaseConfig, Enrolment, Storage};
 use tungnha_server::{open_storage, testing, TestHooks};
+use tungnha_testkit::commune::MadeVillage;
+use tungnha_testkit::household::{address, Family, Registration, Shape};
+use tungnha_testkit::ids::{fresh_ids_with, remap};
+use tungnha_testkit::visits::{session, Visitor};
+use tungnha_testkit::{CommuneBuilder, Population, TeamPlan};
 
 const TARGET_RATIO: f64 = 1.5;
 
@@ -49,86 +54,47 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn consent(name: &str, store: &Store) -> Option<Consent> {
-    Some(Consent {
-        given_by: name.into(),
-        given_at: store.now(),
-        purpose: "Hướng dẫn kỹ năng số và báo cáo kết quả".into(),
-        recorded_by: None,
-    })
-}
-
-fn person(name: &str, relation: Relation, year: i32, store: &Store) -> NewPerson {
-    NewPerson { full_name: name.into(), birth_year: Some(year), sex: None, relation, phone: None, consent: consent(name, store) }
-}
-
 /// One commune's recording: the official's phone (kept, to record more later), its team,
 /// villages and volunteer.
 struct Template {
     store: Store,
     team: TeamId,
     volunteer: MemberId,
-    villages: Vec<VillageId>,
+    villages: Vec<MadeVillage>,
 }
 
-/// What one commune's official phone records.
+/// What one commune's official phone records: the test kit's commune (four villages, a
+/// team of one volunteer, no campaign), then its households.
 fn record(commune: &str, households: u32, dir: &std::path::Path, name: &str) -> Template {
     let s = Store::open(dir.join(format!("{name}.db")), StoreOptions::default()).expect("a store");
-    let villages: Vec<VillageId> =
-        ["Bản Mòng", "Bản Co Sâu", "Bản Nà Sài", "Bản Huổi Hẹ"].iter().map(|v| s.add_village(commune, v).expect("village")).collect();
-    let volunteer = TeamMember {
-        id: MemberId::new(),
-        full_name: "Quàng Thị Hoa".into(),
-        phone: None,
-        organisation: Organisation::WomensUnion,
-        role: Role { code: "member".into(), name_vi: "Tổ viên".into(), can_verify: false },
-        trainings: vec![],
-    };
-    let team =
-        s.add_team(&NewTeam { commune_key: commune.into(), name: "Tổ CNSCĐ".into(), members: vec![volunteer.clone()] }).expect("team");
-    for v in &villages {
-        s.assign(team, None, AssignmentTarget::Village(*v)).expect("assign");
-    }
-    add_households(&s, &villages, team, volunteer.id, 0, households);
-    Template { store: s, team, volunteer: volunteer.id, villages }
+    let made = CommuneBuilder::new(1)
+        .commune(commune)
+        .village_with("Bản Mòng", 0)
+        .village_with("Bản Co Sâu", 0)
+        .village_with("Bản Nà Sài", 0)
+        .village_with("Bản Huổi Hẹ", 0)
+        .team(TeamPlan::new("Tổ CNSCĐ").volunteer("Quàng Thị Hoa").villages(0..4))
+        .no_campaign()
+        .build(&s)
+        .expect("the commune");
+    let t = Template { team: made.teams[0].id, volunteer: made.teams[0].volunteers[0], villages: made.villages, store: s };
+    add_households(&t, 0, households);
+    t
 }
 
-fn add_households(s: &Store, villages: &[VillageId], team: TeamId, volunteer: MemberId, from: u32, n: u32) {
+/// Households `from..from + n` of the template's villages, in turn, of 2–4 people, each
+/// visited once or twice now (the same households for the same numbers).
+fn add_households(t: &Template, from: u32, n: u32) {
+    let mut rng = StdRng::seed_from_u64(u64::from(from));
+    let shape = Shape { members: 2..=4, ..Shape::default() };
+    let by = Visitor { team: t.team, volunteer: t.volunteer, campaign: None };
     for i in from..from + n {
-        let h = s
-            .add_household(&NewHousehold {
-                village_id: villages[i as usize % villages.len()],
-                address: format!("Số {i}"),
-                head: person("Lò Văn Pánh", Relation::Head, 1960, s),
-                phone: None,
-                location: None,
-                indicators: HouseholdIndicators { has_smartphone: Some(i % 3 != 0), ..Default::default() },
-            })
-            .expect("household")
-            .id;
-        let head = s.household_detail(h).expect("detail").household.head_id;
-        let mut people = vec![head];
-        for k in 0..(1 + i % 3) {
-            people.push(s.add_person(h, &person("Lò Thị Xuân", Relation::Child, 1990 + k as i32, s)).expect("person").id);
-        }
+        let village = &t.villages[i as usize % t.villages.len()];
+        let number = i as usize / t.villages.len() + 1;
+        let r = Registration { village: village.id, address: address(number, &village.name), at: t.store.now(), by: None };
+        let (h, people) = Family::draw(&mut rng, &Population::SON_LA, &shape, &r).add(&t.store).expect("household");
         for _ in 0..(1 + i % 2) {
-            s.record_visit(&NewVisit {
-                place: VisitPlace::Household { household_id: h },
-                campaign_id: None,
-                team_id: team,
-                volunteer_id: volunteer,
-                occurred_at: s.now(),
-                attendees: people
-                    .iter()
-                    .take(2)
-                    .map(|p| Attendee { person_id: *p, skills_guided: vec!["online_payment".into()], ..Default::default() })
-                    .collect(),
-                topics: vec!["vneid".into(), "online_safety".into()],
-                notes: String::new(),
-                location: None,
-                supersedes: None,
-            })
-            .expect("visit");
+            t.store.record_visit(&session(&mut rng, by, h, &people, t.store.now())).expect("visit");
         }
     }
 }
@@ -237,7 +203,7 @@ fn measure(
         cursor = c;
     }
     // Every commune records a little more; the phone pulls from where it was, repeatedly.
-    add_households(&t.store, &t.villages, t.team, t.volunteer, sizes.households, sizes.new_per_commune);
+    add_households(&t, sizes.households, sizes.new_per_commune);
     let extra = t.store.pending_ops(u32::MAX).expect("ops").split_off(ops.len());
     for (i, ((official, map), commune)) in copies.iter_mut().zip(communes).enumerate() {
         let more = as_device(&extra, official.device_id, ops.len() as i64 + 1, &communes[0], commune, map, 1_000 + i as u64);
@@ -256,9 +222,7 @@ fn measure(
 
 fn communes(n: usize) -> Vec<String> {
     // Communes across the country (2025 structure), one per copy.
-    let tree = units::official();
-    let today = tungnha_core::clock::vietnam_date(Utc::now());
-    tree.units_on(units::UnitLevel::Commune, today).into_iter().step_by(7).take(n).map(|u| u.key.clone()).collect()
+    tungnha_testkit::units::communes_across_country(n, tungnha_core::clock::vietnam_date(Utc::now()))
 }
 
 fn run(name: &str, big: DatabaseConfig, small: DatabaseConfig, sizes: Sizes) {

@@ -1,6 +1,6 @@
 //! Sync benchmark (docs/performance.md, "Sync"; targets in docs/sync-protocol.md §7).
 //!
-//! A real server (`tungnha_server::start`, SQLite in a temp dir) on 127.0.0.1, and
+//! A real server (`tungnha_e2e::TestServer`, SQLite in a temp dir) on 127.0.0.1, and
 //! devices that are real core stores:
 //! 1. A commune official's phone records a realistic 300-household assignment (the data
 //!    of `core/tests/wire_size.rs`: villages, a team, assignments, a campaign, households
@@ -16,31 +16,35 @@
 //!    where the endpoint's time goes.
 //!
 //! The official's ops get realistic ids before they are pushed (see
-//! `tungnha_e2e::ids::fresh_ids`); the ingest phones' ops are sent exactly as their stores made them.
+//! `tungnha_testkit::ids::fresh_ids`); the ingest phones' ops are sent exactly as their stores made them.
 //!
 //! `cargo bench -p tungnha-e2e --bench sync` (full: ~15 s after the build) or `… -- --test`
 //! (smoke: the same first sync, a small ingest; a few seconds). Prints figures and PASS/MISS
 //! against the targets; never asserts times.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::{Arc, Barrier, Mutex, PoisonError};
 use std::time::Instant;
 use tungnha_core::clock::{Clock, SystemClock};
-use tungnha_core::ids::{DeviceId, HouseholdId, MemberId, PersonId, TeamId, VillageId};
-use tungnha_core::model::*;
-use tungnha_core::store::{schema, PersonPatch, StoreOptions};
+use tungnha_core::ids::{DeviceId, MemberId, TeamId, VillageId};
+use tungnha_core::store::StoreOptions;
 use tungnha_core::sync::client::{self, CancelToken, Reply, SyncOptions, Transport, TransportError};
 use tungnha_core::sync::codec::{self, CONTENT_TYPE};
 use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::sync::protocol::Op;
-use tungnha_core::sync::{Cursor, Role as SyncRole, SyncRequest, SyncResponse, PROTOCOL_VERSION};
-use tungnha_core::{units, Store};
-use tungnha_e2e::ids::{fresh_ids, remap};
+use tungnha_core::sync::{Cursor, Role as SyncRole, SyncRequest, SyncResponse};
+use tungnha_core::Store;
+use tungnha_e2e::{env, TestServer};
 use tungnha_server::engine::ports::{entity_text, Device};
-use tungnha_server::enrolment::{issue, CodeRequest, Issuer};
-use tungnha_server::{start, RunningServer, ServerConfig};
+use tungnha_server::enrolment::CodeRequest;
+use tungnha_server::ServerConfig;
+use tungnha_testkit::calendar::local;
+use tungnha_testkit::household::{address, Family, Registration, Shape};
+use tungnha_testkit::ids::{fresh_ids, remap};
+use tungnha_testkit::visits::{session, Visitor};
+use tungnha_testkit::{CommuneBuilder, ManualClock, Population, TeamPlan};
 
 /// The 2G link of the target: 600 ms per round trip, 256 kbit/s.
 const RTT_S: f64 = 0.6;
@@ -109,187 +113,12 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------------------
-// The data: a team's assignment in a Sơn La commune (as in core/tests/wire_size.rs).
+// The data: the test kit's team assignment in a Sơn La commune (as in
+// core/tests/wire_size.rs), and the ingest phones' teams.
 
-/// A clock the bench moves forward, so records carry the spread of times of a real
-/// campaign (registration over days, visits over ten days, edits later).
-#[derive(Debug)]
-struct WallClock(Mutex<DateTime<Utc>>);
-
-impl Clock for WallClock {
-    fn now(&self) -> DateTime<Utc> {
-        *lock(&self.0)
-    }
-}
-
-impl WallClock {
-    fn set(&self, t: DateTime<Utc>) {
-        *lock(&self.0) = t;
-    }
-}
-
-const FAMILY: [&str; 20] = [
-    "Lò", "Quàng", "Cầm", "Lường", "Vì", "Điêu", "Hà", "Tòng", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Mùa", "Giàng",
-    "Sùng", "Thào", "Lầu",
-];
-const MIDDLE_M: [&str; 5] = ["Văn", "Văn", "Đức", "Minh", "A"];
-const MIDDLE_F: [&str; 4] = ["Thị", "Thị", "Thị Thu", "Thị Ngọc"];
-const GIVEN_M: [&str; 24] = [
-    "Pánh", "Thắng", "Minh", "Dũng", "Hùng", "Cường", "Tuấn", "Hải", "Sơn", "Long", "Phong", "Quân", "Khánh", "Chung", "Páo", "Sếnh",
-    "Chứ", "Dế", "Tủa", "Vàng", "Lả", "Bình", "Toản", "Nghĩa",
-];
-const GIVEN_F: [&str; 24] = [
-    "Xuân", "Hoa", "Hồng", "Lan", "Mai", "Hương", "Dung", "Nga", "Thủy", "Hạnh", "Yến", "Ngọc", "Dợ", "Súa", "Mỷ", "Pàng", "Chơ", "Xay",
-    "Ánh", "Tươi", "Thanh", "Lụa", "Kim", "Vân",
-];
-const VILLAGES: [&str; 4] = ["Bản Mòng", "Bản Co Sâu", "Bản Nà Sài", "Bản Huổi Hẹ"];
 /// Villages of the ingest phones' teams (one team and village per phone).
 const INGEST_VILLAGES: [&str; 8] =
     ["Bản Hụm", "Bản Pá Khoang", "Bản Nà Ngà", "Bản Lọng Luông", "Bản Phiêng", "Bản Hát", "Bản Ta Lu", "Bản Nong"];
-const SKILLS: [&str; 5] = ["public_services", "online_shopping", "online_payment", "online_safety", "digital_platforms"];
-const TOPICS: [&str; 7] = ["vneid", "online_public_services", "cashless_payment", "ecommerce", "online_safety", "internet_search", "other"];
-const ACTIONS: [&str; 4] = ["vneid_activated", "app_installed", "online_account_registered", "epayment_account_opened"];
-const APPS: [&str; 5] = ["VNeID", "Zalo", "Cổng Dịch vụ công", "BIDV SmartBanking", "Shopee"];
-const NOTES: [&str; 5] = [
-    "Bà con hỏi nhiều về thanh toán tiền điện qua điện thoại",
-    "Điện thoại yếu, cần đổi máy mới",
-    "Hẹn quay lại vào cuối tuần để hướng dẫn thêm",
-    "Cháu trong nhà giúp bố mẹ cài ứng dụng",
-    "Chưa có sóng 4G ở cuối bản",
-];
-
-/// A commune of Sơn La in the 2025 structure.
-fn commune_key() -> String {
-    units::official().children("2025:p:14").first().expect("Sơn La has communes in the embedded unit tree").key.clone()
-}
-
-/// Day `d` of October 2024 at `h:m`, Vietnamese time.
-fn local(d: u32, h: u32, m: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Ho_Chi_Minh.with_ymd_and_hms(2024, 10, d, h, 0, 0).single().expect("a valid local time").with_timezone(&Utc)
-        + Duration::minutes(m as i64)
-}
-
-fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 10, d).expect("a valid date")
-}
-
-fn phone(rng: &mut StdRng) -> String {
-    const PREFIXES: [&str; 8] = ["032", "035", "038", "086", "091", "094", "097", "098"];
-    format!("{}{:07}", PREFIXES[rng.random_range(0..PREFIXES.len())], rng.random_range(0..10_000_000))
-}
-
-fn name(rng: &mut StdRng, family: &str, female: bool) -> String {
-    if female {
-        format!("{family} {} {}", MIDDLE_F[rng.random_range(0..MIDDLE_F.len())], GIVEN_F[rng.random_range(0..GIVEN_F.len())])
-    } else {
-        format!("{family} {} {}", MIDDLE_M[rng.random_range(0..MIDDLE_M.len())], GIVEN_M[rng.random_range(0..GIVEN_M.len())])
-    }
-}
-
-fn pick(rng: &mut StdRng, from: &[&str], max: usize) -> Vec<String> {
-    let n = rng.random_range(1..=max.min(from.len()));
-    let mut out: Vec<String> = vec![];
-    while out.len() < n {
-        let s = from[rng.random_range(0..from.len())];
-        if !out.iter().any(|o| o == s) {
-            out.push(s.to_string());
-        }
-    }
-    out
-}
-
-fn member(name: &str, role: &str, can_verify: bool, org: Organisation) -> TeamMember {
-    TeamMember {
-        id: MemberId::new(),
-        full_name: name.into(),
-        phone: None,
-        organisation: org,
-        role: Role { code: role.into(), name_vi: role.into(), can_verify },
-        trainings: vec![],
-    }
-}
-
-fn consent(given_by: &str, when: DateTime<Utc>, recorded_by: MemberId) -> Consent {
-    Consent {
-        given_by: given_by.into(),
-        given_at: when,
-        purpose: "Hướng dẫn kỹ năng số và báo cáo kết quả".into(),
-        recorded_by: Some(recorded_by),
-    }
-}
-
-/// A household member other than the head.
-fn relative(rng: &mut StdRng, family: &str, head_name: &str, when: DateTime<Utc>, by: MemberId) -> NewPerson {
-    let female = rng.random_bool(0.5);
-    let (relation, years) = match rng.random_range(0..10) {
-        0..=2 => (Relation::Spouse, 1948..=1994),
-        3..=7 => (Relation::Child, 1975..=2020),
-        8 => (Relation::Parent, 1935..=1960),
-        _ => (Relation::Grandchild, 2005..=2022),
-    };
-    let their_family = if relation == Relation::Spouse { FAMILY[rng.random_range(0..FAMILY.len())] } else { family };
-    NewPerson {
-        consent: Some(consent(head_name, when, by)),
-        full_name: name(rng, their_family, female),
-        birth_year: rng.random_bool(0.95).then(|| rng.random_range(years)),
-        sex: rng.random_bool(0.9).then_some(if female { Sex::Female } else { Sex::Male }),
-        relation,
-        phone: rng.random_bool(0.4).then(|| phone(rng)),
-    }
-}
-
-/// A household with its head.
-fn household(
-    rng: &mut StdRng,
-    village: VillageId,
-    village_name: &str,
-    number: u32,
-    now: DateTime<Utc>,
-    by: MemberId,
-) -> (NewHousehold, String) {
-    let family = FAMILY[rng.random_range(0..FAMILY.len())];
-    let head_female = rng.random_bool(0.25);
-    let head_name = name(rng, family, head_female);
-    let head = NewPerson {
-        full_name: head_name.clone(),
-        birth_year: Some(rng.random_range(1945..=1992)),
-        sex: Some(if head_female { Sex::Female } else { Sex::Male }),
-        relation: Relation::Head,
-        phone: rng.random_bool(0.6).then(|| phone(rng)),
-        consent: Some(consent(&head_name, now, by)),
-    };
-    let h = NewHousehold {
-        village_id: village,
-        address: format!("Số {number}, {village_name}"),
-        head,
-        phone: rng.random_bool(0.3).then(|| phone(rng)),
-        location: rng
-            .random_bool(0.5)
-            .then(|| CoarseLocation::coarse(21.30 + rng.random_range(0.0..0.08), 103.90 + rng.random_range(0.0..0.08))),
-        indicators: HouseholdIndicators {
-            has_smartphone: Some(rng.random_bool(0.7)),
-            has_broadband: rng.random_bool(0.8).then(|| rng.random_bool(0.3)),
-            has_epayment_adult: rng.random_bool(0.8).then(|| rng.random_bool(0.4)),
-            uses_internet: Some(rng.random_bool(0.6)),
-        },
-    };
-    (h, family.to_owned())
-}
-
-fn attendees(rng: &mut StdRng, people: &[PersonId]) -> Vec<Attendee> {
-    let n = rng.random_range(1..=people.len().min(3));
-    let skills = pick(rng, &SKILLS, 3);
-    people[..n]
-        .iter()
-        .map(|p| Attendee {
-            person_id: *p,
-            skills_guided: skills.clone(),
-            actions: if rng.random_bool(0.3) { pick(rng, &ACTIONS, 2) } else { vec![] },
-            apps_installed: if rng.random_bool(0.2) { pick(rng, &APPS, 2) } else { vec![] },
-            ..Default::default()
-        })
-        .collect()
-}
 
 /// One ingest phone's team, as the official creates it.
 #[derive(Debug, Clone, Copy)]
@@ -302,6 +131,7 @@ struct IngestTeam {
 /// What the official's phone recorded.
 #[derive(Debug)]
 struct Commune {
+    key: String,
     team: TeamId,
     volunteer: MemberId,
     ingest: Vec<IngestTeam>,
@@ -310,135 +140,29 @@ struct Commune {
     self_reports: usize,
 }
 
-/// The official's phone records the commune's setup and a team's assignment.
-fn record_commune(store: &Store, clock: &WallClock, sizes: Sizes) -> Commune {
-    let mut rng = StdRng::seed_from_u64(20_241_001);
-    let commune = commune_key();
-    let villages: Vec<_> = VILLAGES.iter().map(|v| store.add_village(&commune, v).expect("add village")).collect();
-    let mut members = vec![member("Lò Văn Thắng", "leader", true, Organisation::YouthUnion)];
-    for (i, (n, org)) in [
-        ("Quàng Thị Hoa", Organisation::WomensUnion),
-        ("Cầm Văn Sơn", Organisation::FarmersUnion),
-        ("Lường Thị Mai", Organisation::PostOffice),
-        ("Vì Văn Long", Organisation::Telecom),
-        ("Điêu Thị Ngọc", Organisation::School),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let mut m = member(n, "member", false, org);
-        m.phone = Some(format!("09{}{:07}", [1, 4, 7, 8, 6][i], 1_234_567 + i * 1_111));
-        m.trainings = vec![Training {
-            course: "Tập huấn kỹ năng số cơ bản".into(),
-            completed_on: NaiveDate::from_ymd_opt(2024, 9, 20).expect("date"),
-        }];
-        members.push(m);
+/// The official's phone records the commune's setup and a team's assignment (its clock
+/// moved through the campaign), then a team of one volunteer for each ingest phone.
+fn record_commune(store: &Store, clock: Arc<ManualClock>, sizes: Sizes) -> Commune {
+    let mut builder =
+        CommuneBuilder::team_assignment(20_241_001).households(sizes.households as usize).visits_per_day(sizes.visits_per_day).clock(clock);
+    for (i, village) in INGEST_VILLAGES.iter().enumerate().take(sizes.clients) {
+        builder = builder.village_with(village, 0).team(TeamPlan::new(format!("Tổ CNSCĐ {village}")).drawn_volunteers(1).villages([4 + i]));
     }
-    let volunteers: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-    let team = store.add_team(&NewTeam { commune_key: commune.clone(), name: "Tổ CNSCĐ xã Chiềng Sơn".into(), members }).expect("add team");
-    for v in &villages {
-        store.assign(team, None, AssignmentTarget::Village(*v)).expect("assign village");
+    let made = builder.build(store).expect("the official records the commune");
+    let ingest = made.teams[1..].iter().map(|t| IngestTeam { team: t.id, member: t.volunteers[0], village: t.villages[0] }).collect();
+    Commune {
+        team: made.teams[0].id,
+        volunteer: made.teams[0].volunteers[0],
+        ingest,
+        people: made.people(),
+        visits: made.visits,
+        self_reports: made.self_reports,
+        key: made.key,
     }
-    let campaign = store
-        .add_campaign(&NewCampaign {
-            name: "Chiến dịch 10 ngày cao điểm".into(),
-            starts_on: day(1),
-            ends_on: day(10),
-            launch_at: Some(local(1, 8, 0)),
-            targets: Targets { masters_per_household: 1, ..Default::default() },
-            deadlines: vec![Deadline {
-                label: "Báo cáo UBND tỉnh".into(), due_on: NaiveDate::from_ymd_opt(2024, 11, 5).expect("date")
-            }],
-            team_label: "Tổ chuyển đổi số cộng đồng".into(),
-        })
-        .expect("add campaign");
-
-    // The ingest phones' teams: one village each, one volunteer each.
-    let mut ingest = vec![];
-    for (i, village_name) in INGEST_VILLAGES.iter().enumerate().take(sizes.clients) {
-        let village = store.add_village(&commune, village_name).expect("add village");
-        let m = member(&name(&mut rng, FAMILY[i], i % 2 == 1), "member", false, Organisation::YouthUnion);
-        let member_id = m.id;
-        let team = store
-            .add_team(&NewTeam { commune_key: commune.clone(), name: format!("Tổ CNSCĐ {village_name}"), members: vec![m] })
-            .expect("add team");
-        store.assign(team, None, AssignmentTarget::Village(village)).expect("assign village");
-        ingest.push(IngestTeam { team, member: member_id, village });
-    }
-
-    // Households registered over the first three days, 2–5 members each.
-    let per_day = sizes.households.div_ceil(3);
-    let mut households: Vec<(HouseholdId, Vec<PersonId>)> = vec![];
-    let mut people = 0;
-    for i in 0..sizes.households {
-        clock.set(local(1 + i / per_day, 8, (i % per_day) * 5 + rng.random_range(0..4)));
-        let volunteer = volunteers[1 + rng.random_range(0..5)];
-        let v = i as usize % villages.len();
-        let (new, family) = household(&mut rng, villages[v], VILLAGES[v], 1 + i / 4, clock.now(), volunteer);
-        let head_name = new.head.full_name.clone();
-        let h = store.add_household(&new).expect("add household").id;
-        let mut ids = vec![store.household_detail(h).expect("household detail").household.head_id];
-        for _ in 0..rng.random_range(1..=4) {
-            let p = relative(&mut rng, &family, &head_name, clock.now(), volunteer);
-            ids.push(store.add_person(h, &p).expect("add person").id);
-        }
-        people += ids.len();
-        households.push((h, ids));
-    }
-
-    // Guidance sessions over the ten days, recorded shortly after they happen.
-    let mut visits = 0;
-    for d in 1..=10u32 {
-        for k in 0..sizes.visits_per_day {
-            let (h, ids) = &households[rng.random_range(0..households.len())];
-            let occurred = local(d, 8 + k / 6, (k % 6) * 9 + rng.random_range(0..5));
-            clock.set(occurred + Duration::minutes(rng.random_range(5..90)));
-            let attendees = attendees(&mut rng, ids);
-            store
-                .record_visit(&NewVisit {
-                    place: VisitPlace::Household { household_id: *h },
-                    campaign_id: Some(campaign),
-                    team_id: team,
-                    volunteer_id: volunteers[1 + rng.random_range(0..5)],
-                    occurred_at: occurred,
-                    attendees,
-                    topics: pick(&mut rng, &TOPICS, 3),
-                    notes: if rng.random_bool(0.15) { NOTES[rng.random_range(0..NOTES.len())].into() } else { String::new() },
-                    location: None,
-                    supersedes: None,
-                })
-                .expect("record visit");
-            visits += 1;
-        }
-    }
-
-    // Some citizens report their own skills; some phone numbers are corrected later.
-    let mut self_reports = 0;
-    for (k, (_, ids)) in households.iter().enumerate().filter(|(k, _)| k % 5 == 0) {
-        clock.set(local(11, 9, k as u32));
-        store
-            .record_self_report(&NewSelfReport {
-                person_id: ids[ids.len() - 1],
-                skills: pick(&mut rng, &SKILLS, 5),
-                channel: if k % 2 == 0 { Channel::Web } else { Channel::App },
-                reported_at: clock.now(),
-            })
-            .expect("record self-report");
-        self_reports += 1;
-    }
-    for (k, (_, ids)) in households.iter().enumerate().filter(|(k, _)| k % 10 == 3) {
-        clock.set(local(12, 10, k as u32));
-        store.update_person(ids[0], &PersonPatch { phone: Some(Some(phone(&mut rng))), ..Default::default() }).expect("update person");
-    }
-    Commune { team, volunteer: volunteers[1], ingest, people, visits, self_reports }
 }
 
 // ---------------------------------------------------------------------------------------
 // Server, enrolment, transports.
-
-fn code(rt: &tokio::runtime::Runtime, server: &RunningServer, req: CodeRequest) -> String {
-    rt.block_on(issue(server.storage.as_ref(), Issuer::Admin, req, Utc::now())).expect("issue an enrolment code").code
-}
 
 fn open_store(dir: &tempfile::TempDir, name: &str, clock: Arc<dyn Clock>) -> Store {
     Store::open(dir.path().join(format!("{name}.db")), StoreOptions { clock, household_goal: 1 }).expect("open a device store")
@@ -456,16 +180,7 @@ fn post_sync(http: &HttpTransport, token: &str, body: Vec<u8>) -> SyncResponse {
 }
 
 fn request(device: DeviceId, cursor: Cursor, ops: Vec<Op>, max_bytes: u32) -> Vec<u8> {
-    codec::encode(&SyncRequest {
-        protocol: PROTOCOL_VERSION,
-        schema_version: schema::SCHEMA_VERSION,
-        device_id: device,
-        client_time_ms: Utc::now().timestamp_millis(),
-        ops,
-        cursor,
-        max_bytes,
-    })
-    .expect("a sync request encodes")
+    codec::encode(&env::request(device, ops, cursor, max_bytes)).expect("a sync request encodes")
 }
 
 /// What went over the simulated link.
@@ -516,34 +231,16 @@ struct Pusher {
 /// outbox holds `target` operations.
 fn fill_outbox(store: &Store, t: IngestTeam, village_name: &str, target: usize, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
+    let shape = Shape { members: 2..=5, ..Shape::default() };
+    let by = Visitor { team: t.team, volunteer: t.member, campaign: None };
     let mut number = 1;
     while (store.pending_count().expect("pending count") as usize) < target {
-        let now = store.now();
-        let (new, family) = household(&mut rng, t.village, village_name, number, now, t.member);
+        let r = Registration { village: t.village, address: address(number, village_name), at: store.now(), by: Some(t.member) };
         number += 1;
-        let head_name = new.head.full_name.clone();
-        let h = store.add_household(&new).expect("add household").id;
-        let mut ids = vec![store.household_detail(h).expect("household detail").household.head_id];
-        for _ in 0..rng.random_range(1..=4) {
-            let p = relative(&mut rng, &family, &head_name, now, t.member);
-            ids.push(store.add_person(h, &p).expect("add person").id);
-        }
+        let (h, people) = Family::draw(&mut rng, &Population::SON_LA, &shape, &r).add(store).expect("add a household");
         for _ in 0..rng.random_range(1..=2) {
-            let attendees = attendees(&mut rng, &ids);
-            store
-                .record_visit(&NewVisit {
-                    place: VisitPlace::Household { household_id: h },
-                    campaign_id: None,
-                    team_id: t.team,
-                    volunteer_id: t.member,
-                    occurred_at: store.now() - Duration::minutes(rng.random_range(5..90)),
-                    attendees,
-                    topics: pick(&mut rng, &TOPICS, 3),
-                    notes: if rng.random_bool(0.15) { NOTES[rng.random_range(0..NOTES.len())].into() } else { String::new() },
-                    location: None,
-                    supersedes: None,
-                })
-                .expect("record visit");
+            let occurred = store.now() - Duration::minutes(rng.random_range(5..90));
+            store.record_visit(&session(&mut rng, by, h, &people, occurred)).expect("record visit");
         }
     }
 }
@@ -631,7 +328,7 @@ fn bare_round(conn: &mut rusqlite::Connection, bodies: &[&[u8]]) -> f64 {
 /// no HTTP, auth, decoding or pull. Returns the engine's seconds and the answers.
 fn engine_round(
     rt: &tokio::runtime::Runtime,
-    server: &RunningServer,
+    server: &TestServer,
     devices: &[Device],
     pushers: &[Pusher],
     r: usize,
@@ -644,7 +341,7 @@ fn engine_round(
             let req: SyncRequest = codec::decode(body).expect("a body decodes");
             let device = devices.iter().find(|d| d.device_id == req.device_id).expect("the phone is enrolled").clone();
             let t = Instant::now();
-            let outcome = rt.block_on(server.storage.push(device, req.ops, Utc::now())).expect("the engine applies a request");
+            let outcome = rt.block_on(server.storage().push(device, req.ops, Utc::now())).expect("the engine applies a request");
             seconds += t.elapsed().as_secs_f64();
             answers.push(SyncResponse {
                 server_time_ms: Utc::now().timestamp_millis(),
@@ -663,7 +360,7 @@ fn engine_round(
 
 /// Mean time of the pull every sync request runs (here: a one-byte page from the cursor
 /// the phones' requests carry), per phone.
-fn pull_ms(rt: &tokio::runtime::Runtime, server: &RunningServer, devices: &[Device], pushers: &[Pusher]) -> f64 {
+fn pull_ms(rt: &tokio::runtime::Runtime, server: &TestServer, devices: &[Device], pushers: &[Pusher]) -> f64 {
     const TIMES: u32 = 5;
     let mut total = 0.0;
     for p in pushers {
@@ -671,7 +368,7 @@ fn pull_ms(rt: &tokio::runtime::Runtime, server: &RunningServer, devices: &[Devi
         let cursor = p.store.sync_cursor().expect("cursor");
         let t = Instant::now();
         for _ in 0..TIMES {
-            rt.block_on(server.storage.pull(device.clone(), cursor.clone(), 1)).expect("a pull");
+            rt.block_on(server.storage().pull(device.clone(), cursor.clone(), 1)).expect("a pull");
         }
         total += t.elapsed().as_secs_f64() / TIMES as f64;
     }
@@ -723,21 +420,21 @@ fn main() {
 /// baseline is SQLite on both: the target is the endpoint on either database against
 /// the cheapest way to keep the same ops.
 fn run(name: &str, config: ServerConfig, sizes: Sizes) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a Tokio runtime");
+    let rt = Arc::new(tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a Tokio runtime"));
     let dir = tempfile::tempdir().expect("a temp dir");
-    let server = rt.block_on(start(config)).expect("the server starts");
+    let server = TestServer::start(rt.clone(), config).expect("the server starts");
     let url = server.url();
     let http = HttpTransport::new(&url, std::time::Duration::from_secs(120));
 
     // 1. The official's phone records the commune offline, then enrols and pushes.
-    let clock = Arc::new(WallClock(Mutex::new(local(1, 7, 0))));
+    let clock = Arc::new(ManualClock::new(local(1, 7, 0)));
     let official = open_store(&dir, "official", clock.clone());
     let t = Instant::now();
-    let commune = record_commune(&official, &clock, sizes);
+    let commune = record_commune(&official, clock, sizes);
     let recorded_in = t.elapsed().as_secs_f64();
     let mut req = CodeRequest::new(SyncRole::CommuneOfficial);
-    req.commune_key = Some(commune_key());
-    let enrolment = client::enrol(&official, &http, &code(&rt, &server, req), "Điện thoại cán bộ xã").expect("the official enrols");
+    req.commune_key = Some(commune.key.clone());
+    let enrolment = client::enrol(&official, &http, &server.issue(req), "Điện thoại cán bộ xã").expect("the official enrols");
     let (ops, ids) = fresh_ids(official.pending_ops(u32::MAX).expect("pending ops"), &[official.device_id().to_string()], 7);
     let pushed = ops.len();
     let t = Instant::now();
@@ -768,7 +465,7 @@ fn run(name: &str, config: ServerConfig, sizes: Sizes) {
     req.team_id = Some(team);
     req.member_id = Some(remap(&ids, commune.volunteer));
     let phone = open_store(&dir, "volunteer", Arc::new(SystemClock));
-    client::enrol(&phone, &http, &code(&rt, &server, req), "Điện thoại tình nguyện viên").expect("the volunteer enrols");
+    client::enrol(&phone, &http, &server.issue(req), "Điện thoại tình nguyện viên").expect("the volunteer enrols");
     let link = Link2G { http: http.clone(), stats: Mutex::new(LinkStats::default()) };
     let t = Instant::now();
     let report = client::sync(&phone, &link, None, &CancelToken::new(), &quiet_options()).expect("the first sync");
@@ -812,7 +509,7 @@ fn run(name: &str, config: ServerConfig, sizes: Sizes) {
                 let mut req = CodeRequest::new(SyncRole::Volunteer);
                 req.team_id = Some(it.team);
                 req.member_id = Some(it.member);
-                let code = code(&rt, &server, req);
+                let code = server.issue(req);
                 let (dir, url) = (&dir, &url);
                 s.spawn(move || {
                     let http = HttpTransport::new(url, std::time::Duration::from_secs(120));
@@ -874,7 +571,7 @@ fn run(name: &str, config: ServerConfig, sizes: Sizes) {
     }
 
     // Where the time goes: the storage engine alone, and the pull each request runs.
-    let devices = rt.block_on(server.storage.devices()).expect("the enrolled devices");
+    let devices = rt.block_on(server.storage().devices()).expect("the enrolled devices");
     let r = sizes.rounds;
     let engine_ops: usize = pushers.iter().map(|p| p.ops_by_round[r]).sum();
     let (engine_s, engine_answers) = engine_round(&rt, &server, &devices, &pushers, r);
@@ -912,5 +609,5 @@ fn run(name: &str, config: ServerConfig, sizes: Sizes) {
         engine_rate / bare_median
     );
     println!("RATIO ingest/bare ({name}) = {ratio:.2} (target >= {TARGET_RATIO}) {}", verdict(ratio >= TARGET_RATIO));
-    rt.block_on(server.shutdown()).expect("the server stops");
+    server.shutdown().expect("the server stops");
 }

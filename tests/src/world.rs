@@ -1,92 +1,16 @@
-//! A server and its devices.
+//! Devices of the fault-injection suite: a core store on a file, a clock off by years
+//! or minutes, a link that loses and repeats requests, transactions killed before commit.
 
 use crate::faults::{Faults, FaultyTransport};
-use chrono::{DateTime, Duration, Utc};
+use crate::server::TestServer;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
-use tungnha_core::clock::Clock;
 use tungnha_core::store::StoreOptions;
 use tungnha_core::sync::client::{self, CancelToken, SyncError, SyncOptions};
 use tungnha_core::sync::Role;
 use tungnha_core::Store;
-use tungnha_server::enrolment::{issue, CodeRequest, Issuer};
-use tungnha_server::storage::DatabaseConfig;
-use tungnha_server::{start, RunningServer, ServerConfig};
-
-/// A phone whose clock is off by `skew_ms`.
-#[derive(Debug, Clone, Copy)]
-pub struct SkewedClock(pub i64);
-
-impl Clock for SkewedClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now() + Duration::milliseconds(self.0)
-    }
-}
-
-/// The server, restartable on the same database.
-pub struct ServerHandle {
-    pub rt: Arc<tokio::runtime::Runtime>,
-    database: DatabaseConfig,
-    running: Option<RunningServer>,
-    pub url: Arc<Mutex<String>>,
-    pub restarts: u32,
-}
-
-impl std::fmt::Debug for ServerHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerHandle").field("url", &self.url).field("restarts", &self.restarts).finish()
-    }
-}
-
-impl ServerHandle {
-    pub fn start(rt: Arc<tokio::runtime::Runtime>, database: DatabaseConfig) -> Result<Self, String> {
-        let mut config = match &database {
-            DatabaseConfig::Sqlite(p) => ServerConfig::sqlite(p.clone()),
-            DatabaseConfig::Postgres(u) => ServerConfig::postgres(u.clone()),
-        };
-        config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        let running = rt.block_on(start(config)).map_err(|e| format!("server start: {e}"))?;
-        let url = Arc::new(Mutex::new(running.url()));
-        Ok(Self { rt, database, running: Some(running), url, restarts: 0 })
-    }
-
-    /// Stop gracefully (in-flight requests finish) and start again on the same database.
-    pub fn restart(&mut self) -> Result<(), String> {
-        if let Some(r) = self.running.take() {
-            self.rt.block_on(r.shutdown()).map_err(|e| format!("server shutdown: {e}"))?;
-        }
-        let config = match &self.database {
-            DatabaseConfig::Sqlite(p) => ServerConfig::sqlite(p.clone()),
-            DatabaseConfig::Postgres(u) => ServerConfig::postgres(u.clone()),
-        };
-        let running = self.rt.block_on(start(config)).map_err(|e| format!("server restart: {e}"))?;
-        *self.url.lock().unwrap_or_else(|p| p.into_inner()) = running.url();
-        self.running = Some(running);
-        self.restarts += 1;
-        Ok(())
-    }
-
-    /// Begin a graceful shutdown without waiting (a sync may be in flight).
-    pub fn begin_shutdown(&mut self) {
-        if let Some(r) = self.running.as_mut() {
-            r.begin_shutdown();
-        }
-    }
-
-    /// An enrolment code, as the operator issues it on the command line.
-    pub fn code(&self, req: CodeRequest) -> Result<String, String> {
-        let storage = self.running.as_ref().ok_or("server not running")?.storage.clone();
-        let issued = self.rt.block_on(issue(storage.as_ref(), Issuer::Admin, req, Utc::now())).map_err(|e| format!("issue code: {e:?}"))?;
-        Ok(issued.code)
-    }
-
-    pub fn stop(mut self) {
-        if let Some(r) = self.running.take() {
-            let _ = self.rt.block_on(r.shutdown());
-        }
-    }
-}
+use tungnha_testkit::OffsetClock;
 
 /// One phone: a core store on a file, its clock, its faulty link.
 pub struct Device {
@@ -104,6 +28,11 @@ impl std::fmt::Debug for Device {
     }
 }
 
+/// A phone whose clock is off by `skew_ms`.
+fn options(skew_ms: i64) -> StoreOptions {
+    StoreOptions { clock: Arc::new(OffsetClock::new(chrono::Duration::milliseconds(skew_ms))), household_goal: 1 }
+}
+
 /// Triggers that abort a device's transactions at random, like the process being
 /// killed before the commit: a local save (its outbox insert) or the apply of a sync
 /// answer (its cursor write, the last thing it does).
@@ -117,8 +46,7 @@ const CHAOS: &str = "CREATE TABLE IF NOT EXISTS chaos (percent INTEGER NOT NULL)
 impl Device {
     pub fn open(dir: &TempDir, name: &str, skew_ms: i64, url: Arc<Mutex<String>>, seed: u64) -> Result<Self, String> {
         let path = dir.path().join(format!("{name}.db"));
-        let store =
-            Store::open(&path, StoreOptions { clock: Arc::new(SkewedClock(skew_ms)), household_goal: 1 }).map_err(|e| e.to_string())?;
+        let store = Store::open(&path, options(skew_ms)).map_err(|e| e.to_string())?;
         let c = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
         c.execute_batch(CHAOS).map_err(|e| e.to_string())?;
         Ok(Self {
@@ -138,10 +66,7 @@ impl Device {
     /// The app is killed and started again.
     pub fn reopen(&mut self) -> Result<(), String> {
         self.store.take();
-        self.store = Some(
-            Store::open(&self.path, StoreOptions { clock: Arc::new(SkewedClock(self.skew_ms)), household_goal: 1 })
-                .map_err(|e| e.to_string())?,
-        );
+        self.store = Some(Store::open(&self.path, options(self.skew_ms)).map_err(|e| e.to_string())?);
         Ok(())
     }
 
@@ -186,6 +111,6 @@ impl Device {
 #[derive(Debug)]
 pub struct World {
     pub dir: TempDir,
-    pub server: ServerHandle,
+    pub server: TestServer,
     pub devices: Vec<Device>,
 }

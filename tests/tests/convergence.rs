@@ -19,66 +19,26 @@ use tungnha_core::ids::{HouseholdId, MemberId, TeamId, VillageId, VisitId};
 use tungnha_core::model::*;
 use tungnha_core::store::{HouseholdDetail, PersonPatch};
 use tungnha_core::sync::Role;
-use tungnha_core::{units, Store};
-use tungnha_e2e::{Device, Faults, ServerHandle, World};
+use tungnha_core::Store;
+use tungnha_e2e::{Device, Faults, TestServer, World};
 use tungnha_server::enrolment::CodeRequest;
 use tungnha_server::storage::DatabaseConfig;
 use tungnha_server::testing;
+use tungnha_testkit::calendar::running_campaign;
+use tungnha_testkit::catalog::{one_skill, some_actions, some_skills, some_topics};
+use tungnha_testkit::people::person;
+use tungnha_testkit::{CommuneBuilder, Population, TeamPlan};
 
 const YEAR_MS: i64 = 365 * 24 * 3_600_000;
-const FAMILY: [&str; 12] = ["Lò", "Quàng", "Cầm", "Lường", "Vì", "Tòng", "Điêu", "Hà", "Mè", "Bạc", "Nguyễn", "Đặng"];
-const GIVEN: [&str; 12] = [
-    "Văn Pánh",
-    "Thị Hoa",
-    "Văn Sơn",
-    "Thị Hồng",
-    "Văn An",
-    "Thị Ơn",
-    "Văn Hùng",
-    "Thị Ánh",
-    "Văn Tiến",
-    "Thị Duyên",
-    "Văn Tơi",
-    "Thị Xuân",
-];
-const SKILLS: [&str; 5] = ["public_services", "online_shopping", "online_payment", "online_safety", "digital_platforms"];
-const TOPICS: [&str; 7] = ["online_public_services", "vneid", "cashless_payment", "ecommerce", "online_safety", "internet_search", "other"];
 
-fn some<'a>(rng: &mut StdRng, list: &'a [&'a str], min: usize, max: usize) -> Vec<String> {
-    let n = rng.random_range(min..=max);
-    list.choose_multiple(rng, n).map(|s| s.to_string()).collect()
+/// Someone of a Sơn La commune (as the campaign's people), who consents now.
+fn someone(rng: &mut StdRng, store: &Store, relation: Relation) -> NewPerson {
+    person(&name(rng), relation, rng.random_range(1940..2015), store.now())
 }
 
 fn name(rng: &mut StdRng) -> String {
-    format!("{} {}", FAMILY.choose(rng).copied().unwrap_or("Lò"), GIVEN.choose(rng).copied().unwrap_or("Văn A"))
-}
-
-fn person(rng: &mut StdRng, store: &Store, relation: Relation) -> NewPerson {
-    let n = name(rng);
-    NewPerson {
-        full_name: n.clone(),
-        birth_year: Some(rng.random_range(1940..2015)),
-        sex: None,
-        relation,
-        phone: None,
-        consent: Some(Consent { given_by: n, given_at: store.now(), purpose: "Hướng dẫn kỹ năng số".into(), recorded_by: None }),
-    }
-}
-
-fn member(name: &str, can_verify: bool) -> TeamMember {
-    TeamMember {
-        id: MemberId::new(),
-        full_name: name.into(),
-        phone: None,
-        organisation: Organisation::YouthUnion,
-        role: Role_(if can_verify { "leader" } else { "member" }, can_verify),
-        trainings: vec![],
-    }
-}
-
-#[allow(non_snake_case)]
-fn Role_(code: &str, can_verify: bool) -> tungnha_core::model::Role {
-    tungnha_core::model::Role { code: code.into(), name_vi: code.into(), can_verify }
+    let sex = tungnha_testkit::names::sex(rng);
+    Population::SON_LA.name(rng, sex)
 }
 
 /// What the devices were told was saved: the ground truth the server must end with.
@@ -100,53 +60,29 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 fn setup(world: &mut World, commune: &str, rng: &mut StdRng, seed: u64) -> Result<Team, String> {
-    let url = world.server.url.clone();
+    let url = world.server.shared_url();
     let mut official = Device::open(&world.dir, "official", 0, url.clone(), seed)?;
     let mut req = CodeRequest::new(Role::CommuneOfficial);
     req.commune_key = Some(commune.to_owned());
-    official.enrol(&world.server.code(req)?)?;
-    let s = official.store();
-    let villages = vec![s.add_village(commune, "Bản Mòng").map_err(err)?, s.add_village(commune, "Bản Hụm").map_err(err)?];
-    let leader = member("Lò Văn Thắng", true);
-    let volunteers = [member("Quàng Thị Hoa", false), member("Cầm Văn Tú", false)];
-    let team_id = s
-        .add_team(&NewTeam {
-            commune_key: commune.to_owned(),
-            name: "Tổ CNSCĐ bản Mòng".into(),
-            members: std::iter::once(leader.clone()).chain(volunteers.iter().cloned()).collect(),
-        })
-        .map_err(err)?;
-    for v in &villages {
-        s.assign(team_id, None, AssignmentTarget::Village(*v)).map_err(err)?;
-    }
+    official.enrol(&world.server.try_issue(req)?)?;
     let today = tungnha_core::clock::vietnam_date(chrono::Utc::now());
-    s.add_campaign(&NewCampaign {
-        name: "Chiến dịch cao điểm".into(),
-        starts_on: today - Duration::days(5),
-        ends_on: today + Duration::days(4),
-        launch_at: None,
-        targets: Targets { masters_per_household: 1, ..Default::default() },
-        deadlines: vec![],
-        team_label: "Tổ công nghệ số cộng đồng".into(),
-    })
-    .map_err(err)?;
-    // A few households already known before the field work starts.
-    for i in 0..rng.random_range(1..4) {
-        let head = person(rng, s, Relation::Head);
-        s.add_household(&NewHousehold {
-            village_id: villages[i % 2],
-            address: format!("Số {i}"),
-            head,
-            phone: None,
-            location: None,
-            indicators: HouseholdIndicators::default(),
-        })
+    // Two villages, one team, the campaign, and a few households (heads only) already
+    // known before the field work starts.
+    let made = CommuneBuilder::new(seed)
+        .commune(commune)
+        .village("Bản Mòng")
+        .village("Bản Hụm")
+        .households(rng.random_range(1..4))
+        .members(1..=1)
+        .team(TeamPlan::new("Tổ CNSCĐ bản Mòng").leader("Lò Văn Thắng").volunteer("Quàng Thị Hoa").volunteer("Cầm Văn Tú").villages([0, 1]))
+        .campaign(running_campaign(today - Duration::days(5), 10))
+        .build(official.store())
         .map_err(err)?;
-    }
     official.sync_fully()?;
     world.devices.push(official);
 
-    let team = Team { id: team_id, leader: leader.id, volunteers: volunteers.iter().map(|m| m.id).collect(), villages };
+    let t = &made.teams[0];
+    let team = Team { id: t.id, leader: t.leader(), volunteers: t.volunteers.clone(), villages: t.villages.clone() };
     let skews = [0, 10 * YEAR_MS, -10 * YEAR_MS, 5 * 60_000, -3 * 3_600_000];
     let members: Vec<(Role, MemberId)> =
         std::iter::once((Role::TeamLeader, team.leader)).chain(team.volunteers.iter().map(|m| (Role::Volunteer, *m))).collect();
@@ -156,7 +92,7 @@ fn setup(world: &mut World, commune: &str, rng: &mut StdRng, seed: u64) -> Resul
         let mut req = CodeRequest::new(role);
         req.team_id = Some(team.id);
         req.member_id = Some(m);
-        d.enrol(&world.server.code(req)?)?;
+        d.enrol(&world.server.try_issue(req)?)?;
         d.sync_fully()?;
         world.devices.push(d);
     }
@@ -173,7 +109,7 @@ fn step(world: &mut World, team: &Team, truth: &mut Truth, rng: &mut StdRng) -> 
     match action {
         0..=9 => {
             let s = d.store();
-            let head = person(rng, s, Relation::Head);
+            let head = someone(rng, s, Relation::Head);
             let _ = s.add_household(&NewHousehold {
                 village_id: *team.villages.choose(rng).ok_or("no village")?,
                 address: format!("Số {}", rng.random_range(1..300)),
@@ -185,7 +121,7 @@ fn step(world: &mut World, team: &Team, truth: &mut Truth, rng: &mut StdRng) -> 
         }
         10..=19 => {
             if let Some(h) = households.choose(rng) {
-                let p = person(rng, d.store(), Relation::Child);
+                let p = someone(rng, d.store(), Relation::Child);
                 let _ = d.store().add_person(h.id, &p);
             }
         }
@@ -206,12 +142,12 @@ fn step(world: &mut World, team: &Team, truth: &mut Truth, rng: &mut StdRng) -> 
                         .iter()
                         .map(|p| Attendee {
                             person_id: *p,
-                            skills_guided: some(rng, &SKILLS, 0, 2),
-                            actions: if rng.random_bool(0.2) { vec!["vneid_activated".into()] } else { vec![] },
+                            skills_guided: some_skills(rng, 0..=2),
+                            actions: if rng.random_bool(0.2) { some_actions(rng, 1..=2) } else { vec![] },
                             ..Default::default()
                         })
                         .collect(),
-                    topics: some(rng, &TOPICS, 1, 2),
+                    topics: some_topics(rng, 1..=2),
                     notes: String::new(),
                     location: None,
                     supersedes,
@@ -230,7 +166,7 @@ fn step(world: &mut World, team: &Team, truth: &mut Truth, rng: &mut StdRng) -> 
             if let Some(h) = households.choose(rng) {
                 let detail = d.store().household_detail(h.id).map_err(err)?;
                 if let Some(m) = detail.members.choose(rng) {
-                    let skills = some(rng, &SKILLS, 1, 5);
+                    let skills = some_skills(rng, 1..=5);
                     let now = d.store().now();
                     let _ = d.store().record_self_report(&NewSelfReport {
                         person_id: m.person.id,
@@ -259,7 +195,7 @@ fn step(world: &mut World, team: &Team, truth: &mut Truth, rng: &mut StdRng) -> 
                 if let Some(h) = households.choose(rng) {
                     let detail = d.store().household_detail(h.id).map_err(err)?;
                     if let Some(m) = detail.members.choose(rng) {
-                        let _ = d.store().verify_skill(m.person.id, SKILLS.choose(rng).copied().unwrap_or("online_safety"), team.leader);
+                        let _ = d.store().verify_skill(m.person.id, one_skill(rng), team.leader);
                     }
                 }
             }
@@ -370,7 +306,7 @@ fn run(seed: u64, rt: &Arc<tokio::runtime::Runtime>, database: DatabaseConfig, c
         DatabaseConfig::Sqlite(_) => DatabaseConfig::Sqlite(dir.path().join("server.db")),
         pg => pg,
     };
-    let server = ServerHandle::start(rt.clone(), database)?;
+    let server = TestServer::on(rt.clone(), database)?;
     let mut world = World { dir, server, devices: vec![] };
     let team = setup(&mut world, commune, &mut rng, seed)?;
     let mut truth = Truth::default();
@@ -404,7 +340,7 @@ fn run(seed: u64, rt: &Arc<tokio::runtime::Runtime>, database: DatabaseConfig, c
             sum(&|i| i.duplicated.load(Relaxed)),
             sum(&|i| i.reordered.load(Relaxed)),
             sum(&|i| i.stale_delivered.load(Relaxed)),
-            world.server.restarts
+            world.server.restarts()
         );
     }
     let World { server, devices, dir } = world;
@@ -415,8 +351,7 @@ fn run(seed: u64, rt: &Arc<tokio::runtime::Runtime>, database: DatabaseConfig, c
 }
 
 fn communes() -> Vec<String> {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-    units::official().units_on(units::UnitLevel::Commune, today).into_iter().map(|u| u.key.clone()).collect()
+    tungnha_testkit::units::all_communes(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default())
 }
 
 fn runs() -> u64 {

@@ -8,36 +8,20 @@ use tungnha_core::model::*;
 use tungnha_core::store::StoreOptions;
 use tungnha_core::sync::{codec, Cursor, SyncRequest, PROTOCOL_VERSION};
 use tungnha_core::Store;
+use tungnha_testkit::people::{member, person, Duty};
 
 #[test]
 #[ignore = "writes files: run by hand after a change of the wire format"]
 fn write_fuzz_seeds() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let s = Store::open(dir.path().join("seed.db"), StoreOptions::default()).expect("a store");
-    let commune = "2025:c:00004";
+    let commune = tungnha_testkit::units::BA_DINH;
     let village = s.add_village(commune, "Bản Mòng").expect("village");
-    let leader = TeamMember {
-        id: tungnha_core::ids::MemberId::new(),
-        full_name: "Lò Văn Thắng".into(),
-        phone: Some("0912345678".into()),
-        organisation: Organisation::YouthUnion,
-        role: Role { code: "leader".into(), name_vi: "Tổ trưởng".into(), can_verify: true },
-        trainings: vec![],
-    };
+    let leader: TeamMember = member("Lò Văn Thắng", Duty::Leader, Organisation::YouthUnion).phone("0912345678").into();
     let team = s.add_team(&NewTeam { commune_key: commune.into(), name: "Tổ 1".into(), members: vec![leader.clone()] }).expect("team");
     s.assign(team, None, AssignmentTarget::Village(village)).expect("assign");
     let now = s.now();
-    let consent = Some(Consent {
-        given_by: "Hà Văn Lả".into(), given_at: now, purpose: "Hướng dẫn kỹ năng số".into(), recorded_by: None
-    });
-    let head = NewPerson {
-        full_name: "Hà Văn Lả".into(),
-        birth_year: Some(1970),
-        sex: Some(Sex::Male),
-        relation: Relation::Head,
-        phone: None,
-        consent,
-    };
+    let head = NewPerson { sex: Some(Sex::Male), ..person("Hà Văn Lả", Relation::Head, 1970, now) };
     let h = s
         .add_household(&NewHousehold {
             village_id: village,

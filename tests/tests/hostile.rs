@@ -8,46 +8,44 @@
 //! Size: `TUNGNHA_HOSTILE_OPS` generated ops per backend (default 10,000). Replay a
 //! failure: `TUNGNHA_HOSTILE_SEED=<seed>`.
 
-use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
-use std::time::Duration;
 use tungnha_core::figures::Figures;
-use tungnha_core::ids::{HouseholdId, MemberId, TeamId, VillageId};
+use tungnha_core::ids::{MemberId, TeamId, VillageId};
 use tungnha_core::model::*;
-use tungnha_core::store::{Enrolment, StoreOptions};
-use tungnha_core::sync::client::{self, CancelToken, SyncOptions, Transport};
-use tungnha_core::sync::http::HttpTransport;
+use tungnha_core::sync::client::Transport;
 use tungnha_core::sync::protocol::{Entity, Op, OpKind};
-use tungnha_core::sync::{codec, Cursor, Role, SyncRequest, PROTOCOL_VERSION};
-use tungnha_core::Store;
+use tungnha_core::sync::{codec, Cursor};
+use tungnha_e2e::commune::{commune_with, TwoTeams, COMMUNE, OTHER_COMMUNE};
+use tungnha_e2e::env::{citizen, leader, official, volunteer};
 use tungnha_e2e::hostile::{Known, Mutation, Mutator};
-use tungnha_server::enrolment::{issue, CodeRequest, Issuer};
-use tungnha_server::storage::DatabaseConfig;
-use tungnha_server::{testing, RunningServer, ServerConfig};
+use tungnha_e2e::{Backend, Env, Phone};
+use tungnha_testkit::catalog::some_skills;
+use tungnha_testkit::people::person;
 
-const COMMUNE: &str = "2025:c:00004";
-const OTHER_COMMUNE: &str = "2025:c:00008";
 const OPS_PER_BATCH: usize = 100;
 
-struct Phone {
+/// A phone and the name its failures are reported under.
+struct Actor {
     name: &'static str,
-    store: Store,
-    enrolment: Enrolment,
+    phone: Phone,
+}
+
+impl std::ops::Deref for Actor {
+    type Target = Phone;
+    fn deref(&self) -> &Phone {
+        &self.phone
+    }
 }
 
 struct Scene {
-    rt: tokio::runtime::Runtime,
-    server: RunningServer,
-    http: HttpTransport,
-    _dir: tempfile::TempDir,
-    official: Phone,
-    honest: Vec<Phone>,
-    hostile: Vec<(Phone, Mutator)>,
+    env: Env,
+    official: Actor,
+    honest: Vec<Actor>,
+    hostile: Vec<(Actor, Mutator)>,
     team_a: TeamId,
     team_b: TeamId,
     volunteer_a: MemberId,
@@ -57,183 +55,90 @@ struct Scene {
     known: Known,
 }
 
-fn quiet() -> SyncOptions {
-    SyncOptions { retries: 0, sleep: Arc::new(|_| {}), ..SyncOptions::default() }
-}
-
-fn member(name: &str, can_verify: bool) -> TeamMember {
-    TeamMember {
-        id: MemberId::new(),
-        full_name: name.into(),
-        phone: None,
-        organisation: Organisation::WomensUnion,
-        role: tungnha_core::model::Role { code: "m".into(), name_vi: "Tổ viên".into(), can_verify },
-        trainings: vec![],
-    }
-}
-
-fn person(name: &str, relation: Relation, store: &Store) -> NewPerson {
-    NewPerson {
-        full_name: name.into(),
-        birth_year: Some(1980),
-        sex: None,
-        relation,
-        phone: None,
-        consent: Some(Consent {
-            given_by: name.into(), given_at: store.now(), purpose: "Hướng dẫn kỹ năng số".into(), recorded_by: None
-        }),
-    }
-}
-
 impl Scene {
-    fn code(&self, req: CodeRequest) -> String {
-        self.rt.block_on(issue(self.server.storage.as_ref(), Issuer::Admin, req, Utc::now())).expect("a code").code
-    }
-
-    fn phone(&self, dir: &std::path::Path, name: &'static str, req: CodeRequest) -> Phone {
-        let store = Store::open(dir.join(format!("{name}.db")), StoreOptions::default()).expect("a store");
-        let enrolment = client::enrol(&store, &self.http, &self.code(req), name).expect("enrols");
-        Phone { name, store, enrolment }
-    }
-
-    fn sync(&self, p: &Phone) -> Result<(), String> {
-        for _ in 0..8 {
-            let r = client::sync(&p.store, &self.http, None, &CancelToken::new(), &quiet()).map_err(|e| format!("{}: {e}", p.name))?;
-            let _ = r;
-            if p.store.pending_count().map_err(|e| e.to_string())? == 0 {
-                return Ok(());
-            }
-        }
-        Err(format!("{}: ops still pending after 8 syncs", p.name))
+    fn sync(&self, p: &Actor) -> Result<(), String> {
+        sync(&self.env, p)
     }
 }
 
-fn role_req(role: Role, team: Option<TeamId>, member: Option<MemberId>, household: Option<HouseholdId>, unit: Option<&str>) -> CodeRequest {
-    CodeRequest {
-        team_id: team,
-        member_id: member,
-        household_id: household,
-        commune_key: unit.map(str::to_owned),
-        ..CodeRequest::new(role)
-    }
+/// Sync until nothing is pending.
+fn sync(env: &Env, p: &Actor) -> Result<(), String> {
+    env.sync_until_sent(p, 8).map_err(|e| format!("{}: {e}", p.name))
 }
 
-fn setup(database: DatabaseConfig, seed: u64) -> Scene {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("a runtime");
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let config = ServerConfig { database, dashboard: Some(dir.path().join("dashboard.db")), ..ServerConfig::sqlite("unused") };
-    let server = rt.block_on(tungnha_server::start(config)).expect("the server starts");
-    let http = HttpTransport::new(&server.url(), Duration::from_secs(60));
-    let path = dir.path().to_path_buf();
-    let mut scene = Scene {
-        rt,
-        server,
-        http,
-        _dir: dir,
-        official: Phone {
-            name: "placeholder",
-            store: Store::open(path.join("unused.db"), StoreOptions::default()).expect("store"),
-            enrolment: placeholder(),
-        },
-        honest: vec![],
-        hostile: vec![],
-        team_a: TeamId::new(),
-        team_b: TeamId::new(),
-        volunteer_a: MemberId::new(),
-        volunteer_b: MemberId::new(),
-        va: VillageId::new(),
-        vb: VillageId::new(),
-        known: Known::default(),
+fn actor(env: &Env, name: &'static str, req: tungnha_server::enrolment::CodeRequest) -> Actor {
+    Actor { name, phone: env.phone(name, req) }
+}
+
+fn setup(backend: &Backend) -> Scene {
+    let env = Env::new(backend);
+    let names = TwoTeams {
+        villages: ["Bản Mòng", "Bản Hụm"],
+        teams: ["Tổ bản Mòng", "Tổ bản Hụm"],
+        members: ["Lò Văn Thắng", "Quàng Thị Hoa", "Cầm Văn Tú", "Tòng Thị Ơn"],
     };
-    let official = scene.phone(&path, "official", role_req(Role::CommuneOfficial, None, None, None, Some(COMMUNE)));
-    let s = &official.store;
-    let va = s.add_village(COMMUNE, "Bản Mòng").expect("village");
-    let vb = s.add_village(COMMUNE, "Bản Hụm").expect("village");
-    let (la, ma, lb, mb) =
-        (member("Lò Văn Thắng", true), member("Quàng Thị Hoa", false), member("Cầm Văn Tú", true), member("Tòng Thị Ơn", false));
-    let team_a = s
-        .add_team(&NewTeam { commune_key: COMMUNE.into(), name: "Tổ bản Mòng".into(), members: vec![la.clone(), ma.clone()] })
-        .expect("team");
-    let team_b = s
-        .add_team(&NewTeam { commune_key: COMMUNE.into(), name: "Tổ bản Hụm".into(), members: vec![lb.clone(), mb.clone()] })
-        .expect("team");
-    s.assign(team_a, None, AssignmentTarget::Village(va)).expect("assign");
-    s.assign(team_b, None, AssignmentTarget::Village(vb)).expect("assign");
-    let today = tungnha_core::clock::vietnam_date(Utc::now());
-    let campaign = s
-        .add_campaign(&NewCampaign {
-            name: "Chiến dịch 10 ngày".into(),
-            starts_on: today - chrono::Days::new(2),
-            ends_on: today + chrono::Days::new(7),
-            launch_at: None,
-            targets: Targets { masters_per_household: 1, ..Default::default() },
-            deadlines: vec![],
-            team_label: "Tổ công nghệ số cộng đồng".into(),
-        })
-        .expect("campaign");
-    let citizen_home = s
-        .add_household(&NewHousehold {
-            village_id: va,
-            address: "Số 1".into(),
-            head: person("Lường Văn Dân", Relation::Head, s),
-            phone: None,
-            location: None,
-            indicators: HouseholdIndicators::default(),
-        })
-        .expect("household")
-        .id;
-    scene.sync(&official).expect("the official syncs");
-    scene.team_a = team_a;
-    scene.team_b = team_b;
-    scene.volunteer_a = ma.id;
-    scene.volunteer_b = mb.id;
-    scene.va = va;
-    scene.vb = vb;
+    let c = commune_with(&env, COMMUNE, names, 0);
+    let official_phone = Actor { name: "official", phone: c.official };
+    let (citizen_home, _) =
+        tungnha_testkit::household::named(&official_phone.store, c.va, "Số 1", "Lường Văn Dân", &[]).expect("a household");
+    sync(&env, &official_phone).expect("the official syncs");
     // Another commune, with a village of its own (foreign ids to aim at).
-    let far = scene.phone(&path, "far-office", role_req(Role::CommuneOfficial, None, None, None, Some(OTHER_COMMUNE)));
+    let far = actor(&env, "far-office", official(OTHER_COMMUNE));
     let far_village = far.store.add_village(OTHER_COMMUNE, "Thôn Xa").expect("village");
-    scene.sync(&far).expect("far syncs");
+    sync(&env, &far).expect("far syncs");
     // Honest phones: a volunteer of each team and a citizen.
-    let vol_a = scene.phone(&path, "honest-a", role_req(Role::Volunteer, Some(team_a), Some(ma.id), None, None));
-    let vol_b = scene.phone(&path, "honest-b", role_req(Role::Volunteer, Some(team_b), Some(mb.id), None, None));
-    let citizen = scene.phone(&path, "honest-citizen", role_req(Role::Citizen, None, None, Some(citizen_home), None));
-    for p in [&vol_a, &vol_b, &citizen] {
-        scene.sync(p).expect("an honest phone syncs");
+    let vol_a = actor(&env, "honest-a", volunteer(c.team_a, c.volunteer_a));
+    let vol_b = actor(&env, "honest-b", volunteer(c.team_b, c.volunteer_b));
+    let citizen_phone = actor(&env, "honest-citizen", citizen(citizen_home));
+    for p in [&vol_a, &vol_b, &citizen_phone] {
+        sync(&env, p).expect("an honest phone syncs");
     }
     // Hostile phones: one of each role.
-    let hostile = [
-        ("hostile-volunteer", role_req(Role::Volunteer, Some(team_a), Some(ma.id), None, None)),
-        ("hostile-leader", role_req(Role::TeamLeader, Some(team_a), Some(la.id), None, None)),
-        ("hostile-citizen", role_req(Role::Citizen, None, None, Some(citizen_home), None)),
-        ("hostile-far-official", role_req(Role::CommuneOfficial, None, None, None, Some(OTHER_COMMUNE))),
+    let hostile_phones = [
+        ("hostile-volunteer", volunteer(c.team_a, c.volunteer_a)),
+        ("hostile-leader", leader(c.team_a, c.leader_a)),
+        ("hostile-citizen", citizen(citizen_home)),
+        ("hostile-far-official", official(OTHER_COMMUNE)),
     ];
-    for (name, req) in hostile {
-        let p = scene.phone(&path, name, req);
-        let m = Mutator::new(p.store.device_id());
-        scene.hostile.push((p, m));
-    }
-    scene.known = Known {
+    let hostile = hostile_phones
+        .into_iter()
+        .map(|(name, req)| {
+            let p = actor(&env, name, req);
+            let m = Mutator::new(p.store.device_id());
+            (p, m)
+        })
+        .collect();
+    let known = Known {
         foreign_ids: vec![
-            team_b.to_string(),
-            vb.to_string(),
+            c.team_b.to_string(),
+            c.vb.to_string(),
             far_village.to_string(),
-            mb.id.to_string(),
-            lb.id.to_string(),
+            c.volunteer_b.to_string(),
+            c.leader_b.to_string(),
             citizen_home.to_string(),
         ],
         existing: vec![
-            (Entity::Village, va.to_string()),
-            (Entity::Team, team_a.to_string()),
+            (Entity::Village, c.va.to_string()),
+            (Entity::Team, c.team_a.to_string()),
             (Entity::Household, citizen_home.to_string()),
         ],
-        members: [la.id, ma.id, lb.id, mb.id].iter().map(ToString::to_string).collect(),
-        devices: vec![official.store.device_id(), vol_a.store.device_id(), vol_b.store.device_id(), far.store.device_id()],
-        config: vec![(Entity::Campaign, campaign.to_string())],
+        members: [c.leader_a, c.volunteer_a, c.leader_b, c.volunteer_b].iter().map(ToString::to_string).collect(),
+        devices: vec![official_phone.device_id(), vol_a.device_id(), vol_b.device_id(), far.device_id()],
+        config: vec![(Entity::Campaign, c.campaign.to_string())],
     };
-    scene.official = official;
-    scene.honest = vec![vol_a, vol_b, citizen];
-    let _ = seed;
-    scene
+    Scene {
+        official: official_phone,
+        honest: vec![vol_a, vol_b, citizen_phone],
+        hostile,
+        team_a: c.team_a,
+        team_b: c.team_b,
+        volunteer_a: c.volunteer_a,
+        volunteer_b: c.volunteer_b,
+        va: c.va,
+        vb: c.vb,
+        known,
+        env,
+    }
 }
 
 /// Valid ops like the ones the set-up made (a village, a team, an assignment, a campaign).
@@ -244,10 +149,6 @@ fn setup_ops(scene: &Scene) -> Vec<Op> {
     let ops = s.pending_ops(100).unwrap_or_default();
     let _ = scene.sync(&scene.official);
     ops
-}
-
-fn placeholder() -> Enrolment {
-    Enrolment { token: String::new(), role: Role::Citizen, member_id: None, team_id: None, household_id: None, commune_key: None }
 }
 
 /// Honest work for one batch: households, people, visits, self-reports.
@@ -261,8 +162,7 @@ fn honest_work(scene: &Scene, rng: &mut StdRng, templates: &mut Vec<Op>) -> Resu
                 // The citizen says which skills they have.
                 if let Some(d) = s.enrolment().map_err(|e| e.to_string())?.and_then(|e| e.household_id) {
                     if let Ok(detail) = s.household_detail(d) {
-                        let skills =
-                            ["online_payment", "online_safety", "public_services"].choose_multiple(rng, 2).map(|x| x.to_string()).collect();
+                        let skills = some_skills(rng, 2..=2);
                         s.record_self_report(&NewSelfReport {
                             person_id: detail.household.head_id,
                             skills,
@@ -281,14 +181,14 @@ fn honest_work(scene: &Scene, rng: &mut StdRng, templates: &mut Vec<Op>) -> Resu
                 .add_household(&NewHousehold {
                     village_id: village,
                     address: format!("Số {}", rng.random_range(2..500)),
-                    head: person("Điêu Văn Chủ", Relation::Head, s),
+                    head: person("Điêu Văn Chủ", Relation::Head, 1980, s.now()),
                     phone: None,
                     location: None,
                     indicators: HouseholdIndicators { has_smartphone: Some(rng.random_bool(0.7)), ..Default::default() },
                 })
                 .map_err(|e| format!("{}: {e}", p.name))?
                 .id;
-            s.add_person(h, &person("Điêu Thị Con", Relation::Child, s)).map_err(|e| format!("{}: {e}", p.name))?;
+            s.add_person(h, &person("Điêu Thị Con", Relation::Child, 1980, s.now())).map_err(|e| format!("{}: {e}", p.name))?;
         }
         let households: Vec<HouseholdSummary> =
             s.assignment_households(team, None).map_err(|e| e.to_string())?.into_iter().filter(|h| h.member_count > 0).collect();
@@ -326,15 +226,7 @@ fn honest_work(scene: &Scene, rng: &mut StdRng, templates: &mut Vec<Op>) -> Resu
 /// One hostile request: its status, and (for a 200) the answer.
 fn send_hostile(scene: &Scene, rng: &mut StdRng, who: usize, ops: Vec<Op>) -> (u16, Option<tungnha_core::sync::SyncResponse>) {
     let (phone, _) = &scene.hostile[who];
-    let req = SyncRequest {
-        protocol: PROTOCOL_VERSION,
-        schema_version: tungnha_core::store::schema::SCHEMA_VERSION,
-        device_id: phone.store.device_id(),
-        client_time_ms: Utc::now().timestamp_millis(),
-        ops,
-        cursor: Cursor::default(),
-        max_bytes: 1,
-    };
+    let req = phone.request(ops, Cursor::default(), 1);
     let body = match rng.random_range(0..10) {
         // The first format, as an old app sends it.
         0..=2 => zstd::bulk::compress(&serde_json::to_vec(&req).unwrap_or_default(), 1).unwrap_or_default(),
@@ -353,7 +245,7 @@ fn send_hostile(scene: &Scene, rng: &mut StdRng, who: usize, ops: Vec<Op>) -> (u
             Err(_) => zstd::bulk::compress(&serde_json::to_vec(&req).unwrap_or_default(), 1).unwrap_or_default(),
         },
     };
-    match scene.http.post("/v1/sync", codec::CONTENT_TYPE, Some(&phone.enrolment.token), body) {
+    match scene.env.transport().post("/v1/sync", codec::CONTENT_TYPE, Some(&phone.enrolment.token), body) {
         Ok(reply) => (reply.status, if reply.status == 200 { codec::decode(&reply.body).ok() } else { None }),
         Err(e) => panic!("the server dropped a hostile request: {e}"),
     }
@@ -362,11 +254,11 @@ fn send_hostile(scene: &Scene, rng: &mut StdRng, who: usize, ops: Vec<Op>) -> (u
 /// The figures, counted by brute force over the canonical records the server holds
 /// (the counting rules of `tungnha_core::figures`).
 fn brute_force(scene: &Scene) -> Figures {
-    let storage = scene.server.storage.clone();
+    let storage = scene.env.storage();
     let mut cursor = Cursor::default();
     let mut records: HashMap<(Entity, String), (bool, Value)> = HashMap::new();
     loop {
-        let page = scene.rt.block_on(storage.changes(cursor, 8 << 20)).expect("the change feed");
+        let page = scene.env.rt.block_on(storage.changes(cursor, 8 << 20)).expect("the change feed");
         for c in page.changes {
             records.insert((c.entity, c.id), (c.deleted, c.state));
         }
@@ -441,7 +333,7 @@ fn check_batch(scene: &Scene) -> Result<(), String> {
         }
     }
     // The dashboard answers, with the figures a brute-force count gives.
-    let url = format!("{}/api/figures?commune={COMMUNE}", scene.server.url());
+    let url = format!("{}/api/figures?commune={COMMUNE}", scene.env.url());
     let reply = ureq::get(&url).call().map_err(|e| format!("dashboard: {e}"))?;
     let mut reply = reply;
     let shown: Figures = serde_json::from_str(&reply.body_mut().read_to_string().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
@@ -454,9 +346,9 @@ fn check_batch(scene: &Scene) -> Result<(), String> {
     Ok(())
 }
 
-fn run(database: DatabaseConfig, seed: u64, total: usize) -> Result<BTreeMap<String, usize>, String> {
+fn run(backend: &Backend, seed: u64, total: usize) -> Result<BTreeMap<String, usize>, String> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut scene = setup(database, seed);
+    let mut scene = setup(backend);
     // The first material: what the official's phone set up (already on the server).
     let mut templates: Vec<Op> = setup_ops(&scene);
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
@@ -547,10 +439,10 @@ fn seed() -> u64 {
     std::env::var("TUNGNHA_HOSTILE_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| StdRng::from_os_rng().random())
 }
 
-fn suite(name: &str, database: DatabaseConfig) {
+fn suite(name: &str, backend: &Backend) {
     let seed = seed();
     let total = total_ops();
-    match run(database, seed, total) {
+    match run(backend, seed, total) {
         Ok(stats) => println!("{name}: {total} hostile ops, seed {seed}: {stats:?}"),
         Err(e) => panic!(
             "{name}: failed with seed {seed} (replay: TUNGNHA_HOSTILE_SEED={seed} cargo test -p tungnha-e2e --test hostile {name}): {e}"
@@ -560,18 +452,14 @@ fn suite(name: &str, database: DatabaseConfig) {
 
 #[test]
 fn sqlite() {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    suite("sqlite", DatabaseConfig::Sqlite(dir.path().join("server.db")));
+    suite("sqlite", &Backend::Sqlite);
 }
 
 #[test]
 fn postgres() {
-    let Some(cluster) = testing::postgres_url_from_env() else {
+    let Some(backend) = Backend::postgres() else {
         eprintln!("skipped: TUNGNHA_TEST_POSTGRES not set (run under scripts/with-postgres.sh)");
         return;
     };
-    let rt = tokio::runtime::Runtime::new().expect("a runtime");
-    let url = rt.block_on(testing::fresh_postgres_database(&cluster)).expect("a database");
-    drop(rt);
-    suite("postgres", DatabaseConfig::Postgres(url));
+    suite("postgres", &backend);
 }
