@@ -40,6 +40,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tungnha_core::sync::client::SyncOptions;
 use tungnha_core::sync::{codec, Cursor, SyncRequest, SyncResponse, DEFAULT_PAGE_BYTES, PROTOCOL_VERSION};
+use tungnha_testkit::measure::{human, median, thousands};
 
 // ---------------------------------------------------------------------------------------
 // Run mode
@@ -161,40 +162,6 @@ impl Messages {
 // ---------------------------------------------------------------------------------------
 // Measuring and printing
 
-fn median(xs: &mut [f64]) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    if n == 0 {
-        f64::NAN
-    } else if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
-}
-
-fn human(ns: f64) -> String {
-    if ns >= 1e6 {
-        format!("{:.2} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.1} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
-    }
-}
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn per_op(elapsed: Duration, n: usize) -> f64 {
     elapsed.as_nanos() as f64 / n.max(1) as f64
 }
@@ -208,9 +175,9 @@ fn report<T: Serialize + DeserializeOwned + PartialEq>(name: &str, plan: Plan, m
     let sizes: Vec<String> = FORMATS
         .iter()
         .zip(&bodies)
-        .map(|(f, b)| format!("{} {} B ({:.1} B/{unit})", f.name(), thousands(b.len()), b.len() as f64 / count as f64))
+        .map(|(f, b)| format!("{} {} B ({:.1} B/{unit})", f.name(), thousands(b.len() as u64), b.len() as f64 / count as f64))
         .collect();
-    println!("SIZE  {name} ({} {unit}s): {}", thousands(count), sizes.join("; "));
+    println!("SIZE  {name} ({} {unit}s): {}", thousands(count as u64), sizes.join("; "));
 
     let (mut enc, mut dec) = (vec![Vec::new(); FORMATS.len()], vec![Vec::new(); FORMATS.len()]);
     for round in 0..plan.rounds {

@@ -47,6 +47,7 @@ use tungnha_core::ids::{CampaignId, DeviceId, HouseholdId, MemberId, OpId, Perso
 use tungnha_core::model::{Attendee, Channel, HouseholdStatus, NewSelfReport, NewVisit, SkillLevel, VisitPlace};
 use tungnha_core::store::{ts_text, StoreOptions};
 use tungnha_core::Store;
+use tungnha_testkit::measure::{human, median, quantile};
 use tungnha_testkit::{calendar, catalog, units, CommuneBuilder, TeamPlan};
 
 const HOUSEHOLDS: usize = 300;
@@ -285,28 +286,6 @@ impl BaselineWriter {
 // ---------------------------------------------------------------------------------------
 // Interleaved measurement and the ratio line
 
-fn median(xs: &mut [f64]) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    if n == 0 {
-        f64::NAN
-    } else if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
-}
-
-fn human(ns: f64) -> String {
-    if ns >= 1e6 {
-        format!("{:.3} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.1} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
-    }
-}
-
 /// Alternate `plan.rounds` rounds of one batch of ours and one of the baseline (the order
 /// flips every round), each closure returning its per-op time in ns, and print the ratio
 /// of the medians.
@@ -407,15 +386,6 @@ fn time_base(writer: &mut BaselineWriter, visits: &[NewVisit], saves: &mut Vec<f
         saves.push(s.elapsed().as_nanos() as f64);
     }
     t.elapsed()
-}
-
-/// The `q` quantile (0..=1) of `xs`.
-fn quantile(xs: &mut [f64], q: f64) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    if xs.is_empty() {
-        return f64::NAN;
-    }
-    xs[((xs.len() - 1) as f64 * q).round() as usize]
 }
 
 /// Print each side's per-save median, p99 and their ratio.

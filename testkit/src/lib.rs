@@ -15,6 +15,7 @@
 //! - [`units`]: real communes of the 2025 structure.
 //! - [`commune`]: the seeded builder of a whole commune into a core store
 //!   ([`commune::CommuneBuilder`]), which returns the ids it made.
+//! - [`measure`]: medians, quantiles and numbers as the benchmarks print them.
 //! - [`ids`]: fresh, realistic ids for recorded operations (benchmarks that replay one
 //!   recording as many).
 //!
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod commune;
 pub mod household;
 pub mod ids;
+pub mod measure;
 pub mod names;
 pub mod people;
 pub mod units;

@@ -32,6 +32,7 @@ use tungnha_server::{open_storage, testing, TestHooks};
 use tungnha_testkit::commune::MadeVillage;
 use tungnha_testkit::household::{address, Family, Registration, Shape};
 use tungnha_testkit::ids::{fresh_ids_with, remap};
+use tungnha_testkit::measure::median;
 use tungnha_testkit::visits::{session, Visitor};
 use tungnha_testkit::{CommuneBuilder, Population, TeamPlan};
 
@@ -48,11 +49,6 @@ struct Sizes {
 
 const FULL: Sizes = Sizes { households: 300, communes: 100, new_per_commune: 3, repeats: 7 };
 const SMOKE: Sizes = Sizes { households: 60, communes: 5, new_per_commune: 2, repeats: 3 };
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 /// One commune's recording: the official's phone (kept, to record more later), its team,
 /// villages and volunteer.
@@ -217,7 +213,7 @@ fn measure(
         new_records = n;
         scanned = sc;
     }
-    (median(first), median(incremental), records, new_records, scanned)
+    (median(&mut first), median(&mut incremental), records, new_records, scanned)
 }
 
 fn communes(n: usize) -> Vec<String> {

@@ -43,6 +43,7 @@ use tungnha_server::ServerConfig;
 use tungnha_testkit::calendar::local;
 use tungnha_testkit::household::{address, Family, Registration, Shape};
 use tungnha_testkit::ids::{fresh_ids, remap};
+use tungnha_testkit::measure::{median, thousands};
 use tungnha_testkit::visits::{session, Visitor};
 use tungnha_testkit::{CommuneBuilder, ManualClock, Population, TeamPlan};
 
@@ -76,32 +77,6 @@ const SMOKE: Sizes = Sizes { households: 300, visits_per_day: 60, clients: 4, op
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// 1,234,567
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -594,11 +569,11 @@ fn run(name: &str, config: ServerConfig, sizes: Sizes) {
         assert_eq!(p.store.pending_count().expect("pending count"), 0, "the outbox is empty after the push");
     }
     assert_eq!(acked, total_ops, "every pushed op is acknowledged");
-    let ratio = median(ratios);
-    let bare_median = median(bare_rates);
+    let ratio = median(&mut ratios);
+    let bare_median = median(&mut bare_rates);
     println!(
         "SYNC {name} ingest median: endpoint {} ops/s ({} phones at once), bare SQLite {} ops/s",
-        thousands(median(server_rates) as u64),
+        thousands(median(&mut server_rates) as u64),
         pushers.len(),
         thousands(bare_median as u64)
     );
