@@ -71,6 +71,9 @@ public func messageVi() -> String
 public func messageEn() -> String
 public enum ErrorCode: Equatable, Hashable
 case unexpected
+public func errorAction(code: ErrorCode) -> ErrorAction
+public func errorMessageVi(code: ErrorCode) -> String
+public func errorMessageEn(code: ErrorCode) -> String
 public enum ErrorAction: Equatable, Hashable
 case fixFields
 case enrol
@@ -82,19 +85,27 @@ case dismiss
 public protocol SyncListener: AnyObject, Sendable
 func onProgress(progress: SyncProgress)
 open class SyncCancel: SyncCancelProtocol, @unchecked Sendable
+public typealias HouseholdId = String
+public typealias PersonId = String
+public typealias TeamId = String
+public typealias MemberId = String
+public typealias VillageId = String
+public typealias Timestamp = Date
+public typealias LocalDay = String
 public struct VisitInput
 public struct HouseholdSummary
 public struct HouseholdDetail
 public struct Figures
 public struct Problem
 public enum VisitPlace
-public typealias LocalDay = String
-public var occurredAt: Date
-open func recordVisit(visit: VisitInput) throws -> Saved
-open func recordSelfReport(report: SelfReportInput) throws -> Saved
-open func assignmentHouseholds(teamId: String, volunteerId: String? = nil) throws -> [HouseholdSummary]
-open func householdDetail(householdId: String) throws -> HouseholdDetail
-open func search(query: String, villageId: String? = nil, limit: UInt32 = UInt32(50)) throws -> [SearchHit]
+public var occurredAt: Timestamp
+public struct TeamMemberInput
+public struct TeamRole
+open func recordVisit(visit: VisitInput) throws -> SavedVisit
+open func recordSelfReport(report: SelfReportInput) throws -> SavedSelfReport
+open func assignmentHouseholds(teamId: TeamId, volunteerId: MemberId? = nil) throws -> [HouseholdSummary]
+open func householdDetail(householdId: HouseholdId) throws -> HouseholdDetail
+open func search(query: String, villageId: VillageId? = nil, limit: UInt32 = UInt32(50)) throws -> [SearchHit]
 open func sync(serverUrl: String, settings: SyncSettings? = nil, listener: SyncListener? = nil, cancel: SyncCancel? = nil) throws -> SyncReport
 open func enrol(serverUrl: String, code: String, deviceName: String) throws -> Enrolment
 open func figures(scope: FigureScope, days: DayRange? = nil) throws -> Figures

@@ -20,7 +20,7 @@ final class PresentationTests: XCTestCase {
         let db = try Database.open(path: dir.appendingPathComponent("device.db").path)
         let village = try db.addVillage(communeKey: "2025:c:03646", name: "Bản Mòng")
         let team = try db.addTeam(team: TeamInput(communeKey: "2025:c:03646", name: "Tổ CNSCĐ", members: [
-            TeamMemberInput(fullName: "Quàng Thị Hoa", organisation: .womensUnion, roleCode: "member", roleNameVi: "Tổ viên"),
+            TeamMemberInput(fullName: "Quàng Thị Hoa", organisation: .womensUnion, role: TeamRole(code: "member", nameVi: "Tổ viên")),
         ]))
         let consent = Consent(givenBy: "Lò Văn Pánh", givenAt: Date(timeIntervalSinceNow: -86_400), purpose: "Hướng dẫn kỹ năng số")
         let household = try db.addHousehold(household: HouseholdInput(
@@ -50,10 +50,10 @@ final class PresentationTests: XCTestCase {
             .unavailable, .serverError, .unexpected,
         ]
         for code in all {
-            XCTAssertFalse(code.messageVi().isEmpty)
-            XCTAssertFalse(code.messageEn().isEmpty)
+            XCTAssertFalse(errorMessageVi(code: code).isEmpty)
+            XCTAssertFalse(errorMessageEn(code: code).isEmpty)
         }
-        XCTAssertEqual(ErrorCode.diskFull.action(), .freeSpace)
+        XCTAssertEqual(errorAction(code: .diskFull), .freeSpace)
         XCTAssertEqual(UiError.unexpected.action, .contactLeader)
     }
 }
