@@ -113,6 +113,68 @@ open func conflicts() throws -> [Conflict]
 open func rejectedOps() throws -> [RejectedOp]
 public func skills() -> [CatalogEntry]
 public func topics() -> [CatalogEntry]
+public func actions() -> [CatalogEntry]
+open func searchPage(query: String, villageId: VillageId? = nil, offset: UInt32 = UInt32(0), limit: UInt32 = UInt32(50)) throws -> SearchPage
+open func visit(visitId: VisitId) throws -> Visit
+public var nextOffset: UInt32?
+public var rank: MatchRank
+public struct FormState
+public var canSave: Bool
+public func consentPurpose() -> ConsentPurpose
+public func skillChoices() -> [SkillChoice]
+public func learnMore() -> LearnMore
+open class HouseholdForm: HouseholdFormProtocol, @unchecked Sendable
+public convenience init(villageId: VillageId? = nil) throws
+public static func fromJson(json: String) throws -> HouseholdForm
+open func draft() -> HouseholdDraft
+open func setVillage(villageId: VillageId?) throws
+open func setAddress(address: String)
+open func setPhone(phone: String)
+open func setIndicators(indicators: HouseholdIndicators)
+open func addMember(relation: Relation) -> UInt32
+open func removeMember(index: UInt32)
+open func setMemberName(index: UInt32, fullName: String)
+open func setMemberRelation(index: UInt32, relation: Relation)
+open func setMemberBirthYear(index: UInt32, birthYear: String)
+open func setMemberSex(index: UInt32, sex: Sex?)
+open func setMemberPhone(index: UInt32, phone: String)
+open func setConsentGivenBy(name: String)
+open func recordConsent()
+open func similar(db: Database) throws -> [SearchHit]
+open func save(db: Database, recordedBy: MemberId? = nil) throws -> SavedHousehold
+open func toJson() throws -> String
+open class VisitForm: VisitFormProtocol, @unchecked Sendable
+public static func atHousehold(householdId: HouseholdId, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) throws -> VisitForm
+public static func groupSession(place: String, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) throws -> VisitForm
+public static func correcting(db: Database, visitId: VisitId) throws -> VisitForm
+open func draft() -> VisitDraft
+open func togglePresent(personId: PersonId) throws
+open func toggleSkill(personId: PersonId, skill: String) throws
+open func toggleAction(personId: PersonId, action: String) throws
+open func toggleTopic(code: String)
+open func setNotes(notes: String)
+open func setOccurredAt(occurredAt: Timestamp?)
+open func state(db: Database) throws -> FormState
+open func save(db: Database) throws -> SavedVisit
+open class SelfReportForm: SelfReportFormProtocol, @unchecked Sendable
+public static func forHousehold(db: Database, householdId: HouseholdId, channel: Channel) throws -> SelfReportForm
+public static func fromJson(json: String) throws -> SelfReportForm
+open func draft() -> SelfReportDraft
+open func toggle(personId: PersonId, skill: String) throws
+open func save(db: Database) throws -> [SavedSelfReport]
+public var people: [PersonSkills]
+open class VerificationForm: VerificationFormProtocol, @unchecked Sendable
+public convenience init(personId: PersonId, leaderId: MemberId) throws
+open func draft() -> VerificationDraft
+open func toggle(skill: String)
+open func save(db: Database) throws -> [VerificationId]
+open class CorrectionForm: CorrectionFormProtocol, @unchecked Sendable
+public convenience init(personId: PersonId, leaderId: MemberId, skill: String, toLevel: SkillLevel) throws
+open func draft() -> CorrectionDraft
+open func setToLevel(toLevel: SkillLevel)
+open func setReason(reason: String)
+open func save(db: Database) throws -> CorrectionId
+open func state() -> FormState
 DECLS
 ((swift_missing == 0)) || exit 1
 echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"

@@ -19,9 +19,9 @@ use crate::visit::{SelfReportInput, VisitInput};
 use std::sync::Arc;
 use std::time::Duration;
 use tungnha_core::figures::{FigureQuery, Figures};
-use tungnha_core::ids::{AssignmentId, DeviceId, HouseholdId, MemberId, OpId, TeamId, VillageId};
-use tungnha_core::model::{AssignmentTarget, HouseholdSummary, SkillLevel, Team, Village};
-use tungnha_core::store::{HouseholdDetail, RejectedOp, SearchHit, StoreOptions, TodaysWork};
+use tungnha_core::ids::{AssignmentId, DeviceId, HouseholdId, MemberId, OpId, TeamId, VillageId, VisitId};
+use tungnha_core::model::{AssignmentTarget, HouseholdSummary, SkillLevel, Team, Village, Visit};
+use tungnha_core::store::{HouseholdDetail, RejectedOp, SearchHit, SearchPage, StoreOptions, TodaysWork};
 use tungnha_core::sync::client::{self, SyncReport};
 use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::Store;
@@ -29,6 +29,13 @@ use tungnha_core::Store;
 #[derive(Debug, uniffi::Object)]
 pub struct Database {
     store: Store,
+}
+
+impl Database {
+    /// The core's store, for the forms.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
 }
 
 #[uniffi::export]
@@ -128,11 +135,24 @@ impl Database {
         Ok(self.store.household_detail(household_id)?)
     }
 
-    /// Accent-insensitive search over names, addresses and villages (`dang` finds `Đặng`),
-    /// best matches first.
+    /// One visit, corrected or not (e.g. to name who attended before correcting it).
+    pub fn visit(&self, visit_id: VisitId) -> Result<Visit> {
+        Ok(self.store.visit(visit_id)?)
+    }
+
+    /// Accent-insensitive search over names, addresses and villages (`dang` finds `Đặng`):
+    /// the first `limit` hits of `search_page`.
     #[uniffi::method(default(village_id = None, limit = 50))]
     pub fn search(&self, query: String, village_id: Option<VillageId>, limit: u32) -> Result<Vec<SearchHit>> {
         Ok(self.store.search(&query, village_id, limit)?)
+    }
+
+    /// One page of search results, best first (a member's whole name, then words that begin
+    /// words, then substrings), with how many there are in all and where the next page
+    /// starts (`null` after the last). At most 200 hits a page.
+    #[uniffi::method(default(village_id = None, offset = 0, limit = 50))]
+    pub fn search_page(&self, query: String, village_id: Option<VillageId>, offset: u32, limit: u32) -> Result<SearchPage> {
+        Ok(self.store.search_page(&query, village_id, offset, limit)?)
     }
 
     /// A volunteer's work on one Vietnamese calendar day.
@@ -142,6 +162,7 @@ impl Database {
 
     /// Record one guidance session. Problems with the input come back as
     /// `TungNhaError.Validation` (nothing written); warnings come back with the saved id.
+    /// (Screens use `VisitForm`, which shows the problems as the volunteer ticks.)
     pub fn record_visit(&self, visit: VisitInput) -> Result<SavedVisit> {
         Ok(self.store.record_visit(&visit)?)
     }

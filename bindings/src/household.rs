@@ -10,7 +10,7 @@ use tungnha_core::model::{
     SkillLevel, SkillProgress, Visit,
 };
 use tungnha_core::search::MatchRank;
-use tungnha_core::store::{HouseholdDetail, MemberDetail, SearchHit, TodaysWork};
+use tungnha_core::store::{HouseholdDetail, MemberDetail, SearchHit, SearchPage, TodaysWork};
 
 /// A row of an assignment list.
 #[uniffi::remote(Record)]
@@ -117,6 +117,16 @@ pub struct SearchHit {
     pub person_name: Option<String>,
     /// How well it matched (hits come best first).
     pub rank: MatchRank,
+}
+
+/// One page of search results.
+#[uniffi::remote(Record)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    /// Every match, on all pages.
+    pub total: u32,
+    /// Where the next page starts, if there is one.
+    pub next_offset: Option<u32>,
 }
 
 /// A volunteer's day: what they did and what is left.

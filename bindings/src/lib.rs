@@ -13,14 +13,17 @@
 //!
 //! The surface is shaped for the app screens: [`Database`] (open, enrol, sync with a
 //! [`SyncListener`] and a [`SyncCancel`], assignment lists, household detail, search,
-//! recording visits and self-reports, figures, refused operations and conflicts, the setup
-//! an official does), and the catalogs the screens show.
+//! figures, refused operations and conflicts, the setup an official does), the editing
+//! screens' forms ([`HouseholdForm`], [`VisitForm`], [`SelfReportForm`],
+//! [`VerificationForm`], [`CorrectionForm`]: the core's drafts, problems per field as the
+//! person types), and the catalogs the screens show.
 
 uniffi::setup_scaffolding!();
 
 mod database;
 mod error;
 mod figures;
+mod forms;
 mod household;
 mod ids;
 mod model;
@@ -32,6 +35,10 @@ mod visit;
 pub use database::Database;
 pub use error::{error_action, error_message_en, error_message_vi, TungNhaError};
 pub use figures::{DayRange, FigureScope};
+pub use forms::{
+    consent_purpose, learn_more, skill_choices, ConsentPurpose, CorrectionForm, HouseholdForm, LearnMore, SelfReportForm, SkillChoice,
+    VerificationForm, VisitForm,
+};
 pub use household::{HouseholdInput, Member, PersonInput};
 pub use model::{CatalogEntry, Location, SavedHousehold, SavedPerson, SavedSelfReport, SavedVisit};
 pub use setup::{TeamInput, TeamMemberInput, TeamRole};

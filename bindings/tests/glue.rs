@@ -145,3 +145,46 @@ fn catalogs_are_the_cores() {
     assert!(topics().iter().any(|t| t.code == "vneid"));
     assert!(actions().iter().any(|a| a.code == "app_installed"));
 }
+
+#[test]
+fn forms_hold_the_cores_drafts_and_save_through_the_store() {
+    let s = setup();
+    let form = HouseholdForm::new(Some(s.village)).unwrap();
+    let before = form.state();
+    assert!(!before.can_save);
+    let fields: Vec<&str> = before.problems.iter().map(|p| p.field.as_str()).collect();
+    assert!(fields.contains(&"address") && fields.contains(&"members[0].full_name") && fields.contains(&"consent"), "{fields:?}");
+
+    form.set_address("Số 3, tổ 1".into());
+    form.set_member_name(0, "Lò Văn Pánh".into());
+    let child = form.add_member(Relation::Child);
+    form.set_member_name(child, "Lò Thị Xuân".into());
+    form.set_member_birth_year(child, "năm ngoái".into());
+    assert!(form.state().problems.iter().any(|p| p.field == "members[1].birth_year"), "{:?}", form.state());
+    form.set_member_birth_year(child, "2001".into());
+    form.record_consent();
+    assert!(form.state().can_save, "{:?}", form.state());
+
+    // Kept as text across process death, and back.
+    let again = HouseholdForm::from_json(form.to_json().unwrap()).unwrap();
+    assert_eq!(again.draft(), form.draft());
+    assert!(matches!(HouseholdForm::from_json("{".into()), Err(TungNhaError::Storage { code: ErrorCode::StoredData, .. })));
+
+    let saved = again.save(&s.db, Some(s.team.members[0].id)).unwrap();
+    let detail = s.db.household_detail(saved.id).unwrap();
+    assert_eq!(detail.members.len(), 2);
+    assert_eq!(detail.members[0].person.consent.recorded_by, Some(s.team.members[0].id));
+
+    let visit = VisitForm::at_household(saved.id, s.team.id, s.team.members[0].id, None).unwrap();
+    assert!(!visit.state(&s.db).unwrap().can_save);
+    visit.toggle_skill(detail.members[1].person.id, "online_payment".into()).unwrap();
+    visit.toggle_topic("cashless_payment".into());
+    assert!(visit.state(&s.db).unwrap().can_save);
+    let v = visit.save(&s.db).unwrap();
+    assert_eq!(s.db.visit(v.id).unwrap().attendees[0].person_id, detail.members[1].person.id);
+
+    let page = s.db.search_page("lo".into(), Some(s.village), 0, 1).unwrap();
+    assert_eq!((page.total, page.hits.len(), page.next_offset), (1, 1, None));
+    assert_eq!(skill_choices().len(), 5);
+    assert!(!consent_purpose().text_vi.is_empty() && learn_more().url.starts_with("https://"));
+}

@@ -52,8 +52,8 @@ class ErrorActionTest {
             assertEquals(e.messageVi, e.messageVi(), "the accessor reads the case's field")
 
             val vm = RecordVisitViewModel(db, this, Dispatchers.IO)
-            vm.open(h).join()
-            vm.save(c.teamId, c.volunteerId).join()
+            vm.openAtHousehold(h, c.teamId, c.volunteerId).join()
+            vm.save().join()
             val error = assertNotNull(vm.state.value.error)
             assertEquals(ErrorAction.FIX_FIELDS, error.action)
             assertTrue(vm.state.value.fieldErrors.isNotEmpty(), "shown next to the fields")
