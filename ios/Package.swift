@@ -7,7 +7,8 @@ import PackageDescription
 
 let package = Package(
     name: "TungNha",
-    platforms: [.iOS(.v15), .macOS(.v12)],
+    // iOS 17 / macOS 14: the form models are @Observable (Observation framework).
+    platforms: [.iOS(.v17), .macOS(.v14)],
     products: [
         .library(name: "TungNhaCore", targets: ["TungNhaCore"]),
         .library(name: "TungNhaPresentation", targets: ["TungNhaPresentation"]),

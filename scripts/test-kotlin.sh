@@ -71,6 +71,9 @@ public func messageVi() -> String
 public func messageEn() -> String
 public enum ErrorCode: Equatable, Hashable
 case unexpected
+public func errorAction(code: ErrorCode) -> ErrorAction
+public func errorMessageVi(code: ErrorCode) -> String
+public func errorMessageEn(code: ErrorCode) -> String
 public enum ErrorAction: Equatable, Hashable
 case fixFields
 case enrol
@@ -82,19 +85,27 @@ case dismiss
 public protocol SyncListener: AnyObject, Sendable
 func onProgress(progress: SyncProgress)
 open class SyncCancel: SyncCancelProtocol, @unchecked Sendable
+public typealias HouseholdId = String
+public typealias PersonId = String
+public typealias TeamId = String
+public typealias MemberId = String
+public typealias VillageId = String
+public typealias Timestamp = Date
+public typealias LocalDay = String
 public struct VisitInput
 public struct HouseholdSummary
 public struct HouseholdDetail
 public struct Figures
 public struct Problem
 public enum VisitPlace
-public typealias LocalDay = String
-public var occurredAt: Date
-open func recordVisit(visit: VisitInput) throws -> Saved
-open func recordSelfReport(report: SelfReportInput) throws -> Saved
-open func assignmentHouseholds(teamId: String, volunteerId: String? = nil) throws -> [HouseholdSummary]
-open func householdDetail(householdId: String) throws -> HouseholdDetail
-open func search(query: String, villageId: String? = nil, limit: UInt32 = UInt32(50)) throws -> [SearchHit]
+public var occurredAt: Timestamp
+public struct TeamMemberInput
+public struct TeamRole
+open func recordVisit(visit: VisitInput) throws -> SavedVisit
+open func recordSelfReport(report: SelfReportInput) throws -> SavedSelfReport
+open func assignmentHouseholds(teamId: TeamId, volunteerId: MemberId? = nil) throws -> [HouseholdSummary]
+open func householdDetail(householdId: HouseholdId) throws -> HouseholdDetail
+open func search(query: String, villageId: VillageId? = nil, limit: UInt32 = UInt32(50)) throws -> [SearchHit]
 open func sync(serverUrl: String, settings: SyncSettings? = nil, listener: SyncListener? = nil, cancel: SyncCancel? = nil) throws -> SyncReport
 open func enrol(serverUrl: String, code: String, deviceName: String) throws -> Enrolment
 open func figures(scope: FigureScope, days: DayRange? = nil) throws -> Figures
@@ -102,6 +113,68 @@ open func conflicts() throws -> [Conflict]
 open func rejectedOps() throws -> [RejectedOp]
 public func skills() -> [CatalogEntry]
 public func topics() -> [CatalogEntry]
+public func actions() -> [CatalogEntry]
+open func searchPage(query: String, villageId: VillageId? = nil, offset: UInt32 = UInt32(0), limit: UInt32 = UInt32(50)) throws -> SearchPage
+open func visit(visitId: VisitId) throws -> Visit
+public var nextOffset: UInt32?
+public var rank: MatchRank
+public struct FormState
+public var canSave: Bool
+public func consentPurpose() -> ConsentPurpose
+public func skillChoices() -> [SkillChoice]
+public func learnMore() -> LearnMore
+open class HouseholdForm: HouseholdFormProtocol, @unchecked Sendable
+public convenience init(villageId: VillageId? = nil) throws
+public static func fromJson(json: String) throws -> HouseholdForm
+open func draft() -> HouseholdDraft
+open func setVillage(villageId: VillageId?) throws
+open func setAddress(address: String)
+open func setPhone(phone: String)
+open func setIndicators(indicators: HouseholdIndicators)
+open func addMember(relation: Relation) -> UInt32
+open func removeMember(index: UInt32)
+open func setMemberName(index: UInt32, fullName: String)
+open func setMemberRelation(index: UInt32, relation: Relation)
+open func setMemberBirthYear(index: UInt32, birthYear: String)
+open func setMemberSex(index: UInt32, sex: Sex?)
+open func setMemberPhone(index: UInt32, phone: String)
+open func setConsentGivenBy(name: String)
+open func recordConsent()
+open func similar(db: Database) throws -> [SearchHit]
+open func save(db: Database, recordedBy: MemberId? = nil) throws -> SavedHousehold
+open func toJson() throws -> String
+open class VisitForm: VisitFormProtocol, @unchecked Sendable
+public static func atHousehold(householdId: HouseholdId, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) throws -> VisitForm
+public static func groupSession(place: String, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) throws -> VisitForm
+public static func correcting(db: Database, visitId: VisitId) throws -> VisitForm
+open func draft() -> VisitDraft
+open func togglePresent(personId: PersonId) throws
+open func toggleSkill(personId: PersonId, skill: String) throws
+open func toggleAction(personId: PersonId, action: String) throws
+open func toggleTopic(code: String)
+open func setNotes(notes: String)
+open func setOccurredAt(occurredAt: Timestamp?)
+open func state(db: Database) throws -> FormState
+open func save(db: Database) throws -> SavedVisit
+open class SelfReportForm: SelfReportFormProtocol, @unchecked Sendable
+public static func forHousehold(db: Database, householdId: HouseholdId, channel: Channel) throws -> SelfReportForm
+public static func fromJson(json: String) throws -> SelfReportForm
+open func draft() -> SelfReportDraft
+open func toggle(personId: PersonId, skill: String) throws
+open func save(db: Database) throws -> [SavedSelfReport]
+public var people: [PersonSkills]
+open class VerificationForm: VerificationFormProtocol, @unchecked Sendable
+public convenience init(personId: PersonId, leaderId: MemberId) throws
+open func draft() -> VerificationDraft
+open func toggle(skill: String)
+open func save(db: Database) throws -> [VerificationId]
+open class CorrectionForm: CorrectionFormProtocol, @unchecked Sendable
+public convenience init(personId: PersonId, leaderId: MemberId, skill: String, toLevel: SkillLevel) throws
+open func draft() -> CorrectionDraft
+open func setToLevel(toLevel: SkillLevel)
+open func setReason(reason: String)
+open func save(db: Database) throws -> CorrectionId
+open func state() -> FormState
 DECLS
 ((swift_missing == 0)) || exit 1
 echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"

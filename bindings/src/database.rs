@@ -8,27 +8,34 @@
 //! others are still running are still served); when none is running the handle is freed,
 //! the SQLite files close, and any later call throws `IllegalStateException`.
 
-use crate::error::{parse_id, parse_opt_id, Result};
-use crate::figures::{DayRange, FigureScope, Figures};
-use crate::household::{HouseholdDetail, HouseholdInput, HouseholdSummary, PersonInput, SearchHit, TodaysWork};
-use crate::model::Saved;
-use crate::setup::{Team, TeamInput, Village};
-use crate::sync::{self, Conflict, Enrolment, Forward, RejectedOp, SyncCancel, SyncListener, SyncReport, SyncSettings};
+use crate::error::Result;
+use crate::figures::{DayRange, FigureScope};
+use crate::household::{HouseholdInput, PersonInput};
+use crate::model::{SavedHousehold, SavedPerson, SavedSelfReport, SavedVisit};
+use crate::setup::TeamInput;
+use crate::sync::{self, Conflict, Enrolment, Forward, SyncCancel, SyncListener, SyncSettings};
 use crate::time::LocalDay;
 use crate::visit::{SelfReportInput, VisitInput};
 use std::sync::Arc;
 use std::time::Duration;
-use tungnha_core::figures::FigureQuery;
-use tungnha_core::ids::{HouseholdId, OpId};
-use tungnha_core::model::{AssignmentTarget, SkillLevel};
-use tungnha_core::store::StoreOptions;
-use tungnha_core::sync::client;
+use tungnha_core::figures::{FigureQuery, Figures};
+use tungnha_core::ids::{AssignmentId, DeviceId, HouseholdId, MemberId, OpId, TeamId, VillageId, VisitId};
+use tungnha_core::model::{AssignmentTarget, HouseholdSummary, SkillLevel, Team, Village, Visit};
+use tungnha_core::store::{HouseholdDetail, RejectedOp, SearchHit, SearchPage, StoreOptions, TodaysWork};
+use tungnha_core::sync::client::{self, SyncReport};
 use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::Store;
 
 #[derive(Debug, uniffi::Object)]
 pub struct Database {
     store: Store,
+}
+
+impl Database {
+    /// The core's store, for the forms.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
 }
 
 #[uniffi::export]
@@ -44,8 +51,8 @@ impl Database {
     }
 
     /// This installation's device id.
-    pub fn device_id(&self) -> String {
-        self.store.device_id().to_string()
+    pub fn device_id(&self) -> DeviceId {
+        self.store.device_id()
     }
 
     /// Local changes not yet acknowledged by the server.
@@ -91,23 +98,22 @@ impl Database {
         let options = sync::options(settings, &cancel);
         let forward = listener.map(Forward);
         let listener = forward.as_ref().map(|f| f as &dyn client::SyncListener);
-        Ok(client::sync(&self.store, &transport, listener, cancel.token(), &options)?.into())
+        Ok(client::sync(&self.store, &transport, listener, cancel.token(), &options)?)
     }
 
     /// Operations the server refused, newest first.
     pub fn rejected_ops(&self) -> Result<Vec<RejectedOp>> {
-        Ok(self.store.rejected_ops()?.into_iter().map(Into::into).collect())
+        Ok(self.store.rejected_ops()?)
     }
 
     /// Someone looked at a refused operation and chose to drop it.
-    pub fn discard_rejected(&self, op_id: String) -> Result<()> {
-        let id: OpId = parse_id("operation", &op_id)?;
-        Ok(self.store.discard_rejected(id)?)
+    pub fn discard_rejected(&self, op_id: OpId) -> Result<()> {
+        Ok(self.store.discard_rejected(op_id)?)
     }
 
     /// Concurrent edits of identity fields, unresolved first.
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
-        Ok(self.store.conflicts()?.into_iter().map(Into::into).collect())
+        Ok(self.store.conflicts()?)
     }
 
     /// A team leader settled a conflict.
@@ -120,92 +126,99 @@ impl Database {
     /// The households of a team's assignments with their status; with a volunteer, those
     /// assigned to them or to the whole team.
     #[uniffi::method(default(volunteer_id = None))]
-    pub fn assignment_households(&self, team_id: String, volunteer_id: Option<String>) -> Result<Vec<HouseholdSummary>> {
-        let team = parse_id("team", &team_id)?;
-        let volunteer = parse_opt_id("member", volunteer_id.as_deref())?;
-        Ok(self.store.assignment_households(team, volunteer)?.into_iter().map(Into::into).collect())
+    pub fn assignment_households(&self, team_id: TeamId, volunteer_id: Option<MemberId>) -> Result<Vec<HouseholdSummary>> {
+        Ok(self.store.assignment_households(team_id, volunteer_id)?)
     }
 
     /// A household with its members and their skills, its visits and self-reports.
-    pub fn household_detail(&self, household_id: String) -> Result<HouseholdDetail> {
-        let id: HouseholdId = parse_id("household", &household_id)?;
-        Ok(self.store.household_detail(id)?.into())
+    pub fn household_detail(&self, household_id: HouseholdId) -> Result<HouseholdDetail> {
+        Ok(self.store.household_detail(household_id)?)
     }
 
-    /// Accent-insensitive search over names, addresses and villages (`dang` finds `Đặng`).
+    /// One visit, corrected or not (e.g. to name who attended before correcting it).
+    pub fn visit(&self, visit_id: VisitId) -> Result<Visit> {
+        Ok(self.store.visit(visit_id)?)
+    }
+
+    /// Accent-insensitive search over names, addresses and villages (`dang` finds `Đặng`):
+    /// the first `limit` hits of `search_page`.
     #[uniffi::method(default(village_id = None, limit = 50))]
-    pub fn search(&self, query: String, village_id: Option<String>, limit: u32) -> Result<Vec<SearchHit>> {
-        let village = parse_opt_id("village", village_id.as_deref())?;
-        Ok(self.store.search(&query, village, limit)?.into_iter().map(Into::into).collect())
+    pub fn search(&self, query: String, village_id: Option<VillageId>, limit: u32) -> Result<Vec<SearchHit>> {
+        Ok(self.store.search(&query, village_id, limit)?)
+    }
+
+    /// One page of search results, best first (a member's whole name, then words that begin
+    /// words, then substrings), with how many there are in all and where the next page
+    /// starts (`null` after the last). At most 200 hits a page.
+    #[uniffi::method(default(village_id = None, offset = 0, limit = 50))]
+    pub fn search_page(&self, query: String, village_id: Option<VillageId>, offset: u32, limit: u32) -> Result<SearchPage> {
+        Ok(self.store.search_page(&query, village_id, offset, limit)?)
     }
 
     /// A volunteer's work on one Vietnamese calendar day.
-    pub fn todays_work(&self, team_id: String, volunteer_id: String, day: LocalDay) -> Result<TodaysWork> {
-        Ok(self.store.todays_work(parse_id("team", &team_id)?, parse_id("member", &volunteer_id)?, day.0)?.into())
+    pub fn todays_work(&self, team_id: TeamId, volunteer_id: MemberId, day: LocalDay) -> Result<TodaysWork> {
+        Ok(self.store.todays_work(team_id, volunteer_id, day)?)
     }
 
     /// Record one guidance session. Problems with the input come back as
     /// `TungNhaError.Validation` (nothing written); warnings come back with the saved id.
-    pub fn record_visit(&self, visit: VisitInput) -> Result<Saved> {
-        Ok(self.store.record_visit(&visit.into_core()?)?.into())
+    /// (Screens use `VisitForm`, which shows the problems as the volunteer ticks.)
+    pub fn record_visit(&self, visit: VisitInput) -> Result<SavedVisit> {
+        Ok(self.store.record_visit(&visit)?)
     }
 
     /// Record a citizen's own statement of their skills.
-    pub fn record_self_report(&self, report: SelfReportInput) -> Result<Saved> {
-        Ok(self.store.record_self_report(&report.into_core()?)?.into())
+    pub fn record_self_report(&self, report: SelfReportInput) -> Result<SavedSelfReport> {
+        Ok(self.store.record_self_report(&report)?)
     }
 
     /// Add a household with its head (who must have given consent).
-    pub fn add_household(&self, household: HouseholdInput) -> Result<Saved> {
-        Ok(self.store.add_household(&household.into_core()?)?.into())
+    pub fn add_household(&self, household: HouseholdInput) -> Result<SavedHousehold> {
+        Ok(self.store.add_household(&household)?)
     }
 
     /// Add a member to a household (consent required).
-    pub fn add_person(&self, household_id: String, person: PersonInput) -> Result<Saved> {
-        Ok(self.store.add_person(parse_id("household", &household_id)?, &person.into_core()?)?.into())
+    pub fn add_person(&self, household_id: HouseholdId, person: PersonInput) -> Result<SavedPerson> {
+        Ok(self.store.add_person(household_id, &person)?)
     }
 
     /// Progress figures for a scope, over some days or all time.
     #[uniffi::method(default(days = None))]
     pub fn figures(&self, scope: FigureScope, days: Option<DayRange>) -> Result<Figures> {
-        let query = FigureQuery { scope: scope.into_core()?, days: days.map(|d| (d.first.0, d.last.0)), mastery: SkillLevel::MASTERY };
-        Ok(self.store.figures(&query)?.into())
+        let query = FigureQuery { scope, days: days.map(|d| (d.first, d.last)), mastery: SkillLevel::MASTERY };
+        Ok(self.store.figures(&query)?)
     }
 
     // ---- setup (an official's or team leader's screens)
 
     /// Add a village under a commune of the official list (key like `2025:c:04000`).
-    pub fn add_village(&self, commune_key: String, name: String) -> Result<String> {
-        Ok(self.store.add_village(&commune_key, &name)?.to_string())
+    pub fn add_village(&self, commune_key: String, name: String) -> Result<VillageId> {
+        Ok(self.store.add_village(&commune_key, &name)?)
     }
 
     pub fn villages(&self) -> Result<Vec<Village>> {
-        Ok(self.store.villages()?.into_iter().map(Into::into).collect())
+        Ok(self.store.villages()?)
     }
 
     /// Add a team with its members; returns the team with the members' new ids.
     pub fn add_team(&self, team: TeamInput) -> Result<Team> {
         let id = self.store.add_team(&team.into())?;
-        Ok(self.store.team(id)?.into())
+        Ok(self.store.team(id)?)
     }
 
-    pub fn team(&self, team_id: String) -> Result<Team> {
-        Ok(self.store.team(parse_id("team", &team_id)?)?.into())
+    pub fn team(&self, team_id: TeamId) -> Result<Team> {
+        Ok(self.store.team(team_id)?)
     }
 
     /// Assign a village to a team, or to one volunteer of it. Returns the assignment id.
     #[uniffi::method(default(volunteer_id = None))]
-    pub fn assign_village(&self, team_id: String, village_id: String, volunteer_id: Option<String>) -> Result<String> {
-        let target = AssignmentTarget::Village(parse_id("village", &village_id)?);
-        let volunteer = parse_opt_id("member", volunteer_id.as_deref())?;
-        Ok(self.store.assign(parse_id("team", &team_id)?, volunteer, target)?.to_string())
+    pub fn assign_village(&self, team_id: TeamId, village_id: VillageId, volunteer_id: Option<MemberId>) -> Result<AssignmentId> {
+        Ok(self.store.assign(team_id, volunteer_id, AssignmentTarget::Village(village_id))?)
     }
 
     /// Assign one household to a team, or to one volunteer of it. Returns the assignment id.
     #[uniffi::method(default(volunteer_id = None))]
-    pub fn assign_household(&self, team_id: String, household_id: String, volunteer_id: Option<String>) -> Result<String> {
-        let target = AssignmentTarget::Household(parse_id("household", &household_id)?);
-        let volunteer = parse_opt_id("member", volunteer_id.as_deref())?;
-        Ok(self.store.assign(parse_id("team", &team_id)?, volunteer, target)?.to_string())
+    pub fn assign_household(&self, team_id: TeamId, household_id: HouseholdId, volunteer_id: Option<MemberId>) -> Result<AssignmentId> {
+        Ok(self.store.assign(team_id, volunteer_id, AssignmentTarget::Household(household_id))?)
     }
 }

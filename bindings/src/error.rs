@@ -4,92 +4,93 @@
 //! screen never switches on text. The codes, the code → action rule and every message are
 //! the core's (`tungnha_core::error`); this module only converts.
 
-use crate::model::Problem;
-use tungnha_core::error as ce;
+use tungnha_core::error::{ErrorAction, ErrorCode};
+use tungnha_core::problem::Problem;
 use tungnha_core::sync::client::SyncError;
 use tungnha_core::CoreError;
 
-mirror_enum!(
-    /// The stable code of an error, whichever layer raised it (see the core's `ErrorCode`).
-    /// `action()` says what the app should do; `message_vi()` / `message_en()` are the
-    /// code's own messages, for an error that has no more specific one.
-    ErrorCode => ce::ErrorCode {
-        /// The input broke one or more rules; nothing was written (see the problems).
-        Invalid,
-        /// The record asked for is not on this device (or the id is not an id).
-        NotFound,
-        /// The database on the device was made by a newer version of the app.
-        SchemaTooNew,
-        /// The device's storage is full: nothing was written.
-        DiskFull,
-        /// The local database failed otherwise.
-        Storage,
-        /// A record stored on the device could not be read.
-        StoredData,
-        /// An encryption key was given to a build that cannot encrypt the database.
-        EncryptionUnavailable,
-        /// Sync needs an enrolled device.
-        NotEnrolled,
-        /// The server could not be reached, or its answer did not arrive whole.
-        Network,
-        /// The server's answer arrived but could not be read.
-        UnreadableAnswer,
-        /// The person cancelled the sync; what was already exchanged is kept.
-        Cancelled,
-        /// This app is too old for the server (it said so, or it answered in a newer format).
-        UpdateRequired,
-        /// No, unknown, expired or revoked token or enrolment code.
-        Unauthorized,
-        /// The server could not read the request, or it was too large.
-        BadRequest,
-        /// Too many attempts at an enrolment code: wait before trying again.
-        TooManyAttempts,
-        /// The server is busy or shutting down.
-        Unavailable,
-        /// The server failed.
-        ServerError,
-        /// A failure no layer expected (a bug), e.g. a Rust panic caught by the app.
-        Unexpected,
-    }
-);
+/// The stable code of an error, whichever layer raised it (the core's `ErrorCode`).
+/// `error_action(code)` says what the app should do; `error_message_vi(code)` /
+/// `error_message_en(code)` are the code's own messages, for an error that has no more
+/// specific one.
+#[uniffi::remote(Enum)]
+pub enum ErrorCode {
+    /// The input broke one or more rules; nothing was written (see the problems).
+    Invalid,
+    /// The record asked for is not on this device (or the id is not an id).
+    NotFound,
+    /// The database on the device was made by a newer version of the app.
+    SchemaTooNew,
+    /// The device's storage is full: nothing was written.
+    DiskFull,
+    /// The local database failed otherwise.
+    Storage,
+    /// A record stored on the device could not be read.
+    StoredData,
+    /// An encryption key was given to a build that cannot encrypt the database.
+    EncryptionUnavailable,
+    /// Sync needs an enrolled device.
+    NotEnrolled,
+    /// The server could not be reached, or its answer did not arrive whole.
+    Network,
+    /// The server's answer arrived but could not be read.
+    UnreadableAnswer,
+    /// The person cancelled the sync; what was already exchanged is kept.
+    Cancelled,
+    /// This app is too old for the server (it said so, or it answered in a newer format).
+    UpdateRequired,
+    /// No, unknown, expired or revoked token or enrolment code.
+    Unauthorized,
+    /// The server could not read the request, or it was too large.
+    BadRequest,
+    /// Too many attempts at an enrolment code: wait before trying again.
+    TooManyAttempts,
+    /// The server is busy or shutting down.
+    Unavailable,
+    /// The server failed.
+    ServerError,
+    /// A failure no layer expected (a bug), e.g. a Rust panic caught by the app.
+    Unexpected,
+}
 
-mirror_enum!(
-    /// What the app should do when a call fails (decided by the core from the code). Show
-    /// the error's message whatever the action.
-    ErrorAction => ce::ErrorAction {
-        /// Show the problems next to their fields; the person corrects them and saves again.
-        FixFields,
-        /// Ask for an enrolment code (never enrolled, access revoked, or a wrong code).
-        Enrol,
-        /// Send the person to the app store.
-        UpdateApp,
-        /// Offer to try again later; pending work waits on the device.
-        RetryLater,
-        /// The device's storage is full: free some space, then try again.
-        FreeSpace,
-        /// Nothing the person can fix: tell the team leader or commune official.
-        ContactLeader,
-        /// Nothing to do but read the message (cancelled, or the record is gone).
-        Dismiss,
-    }
-);
+/// What the app should do when a call fails (decided by the core from the code). Show
+/// the error's message whatever the action.
+#[uniffi::remote(Enum)]
+pub enum ErrorAction {
+    /// Show the problems next to their fields; the person corrects them and saves again.
+    FixFields,
+    /// Ask for an enrolment code (never enrolled, access revoked, or a wrong code).
+    Enrol,
+    /// Send the person to the app store.
+    UpdateApp,
+    /// Offer to try again later; pending work waits on the device.
+    RetryLater,
+    /// The device's storage is full: free some space, then try again.
+    FreeSpace,
+    /// Nothing the person can fix: tell the team leader or commune official.
+    ContactLeader,
+    /// Nothing to do but read the message (cancelled, or the record is gone).
+    Dismiss,
+}
 
+// The code's methods, as functions: uniffi exports methods only on types of this crate.
+
+/// What the app should do about an error with this code.
 #[uniffi::export]
-impl ErrorCode {
-    /// What the app should do about an error with this code.
-    pub fn action(&self) -> ErrorAction {
-        ce::ErrorCode::from(*self).action().into()
-    }
+pub fn error_action(code: ErrorCode) -> ErrorAction {
+    code.action()
+}
 
-    /// The code's own message in Vietnamese.
-    pub fn message_vi(&self) -> String {
-        ce::ErrorCode::from(*self).message_vi().to_owned()
-    }
+/// The code's own message in Vietnamese.
+#[uniffi::export]
+pub fn error_message_vi(code: ErrorCode) -> String {
+    code.message_vi().to_owned()
+}
 
-    /// The code's own message in English.
-    pub fn message_en(&self) -> String {
-        ce::ErrorCode::from(*self).message_en().to_owned()
-    }
+/// The code's own message in English.
+#[uniffi::export]
+pub fn error_message_en(code: ErrorCode) -> String {
+    code.message_en().to_owned()
 }
 
 /// Why a call failed. The case groups what else it carries; `code` says exactly what went
@@ -165,11 +166,9 @@ impl TungNhaError {
 
 impl From<CoreError> for TungNhaError {
     fn from(e: CoreError) -> Self {
-        let (code, message_vi, message_en) = (e.code().into(), e.message_vi(), e.message_en());
+        let (code, message_vi, message_en) = (e.code(), e.message_vi(), e.message_en());
         match e {
-            CoreError::Invalid(problems) => {
-                Self::Validation { code, message_vi, message_en, problems: problems.0.into_iter().map(Problem::from).collect() }
-            }
+            CoreError::Invalid(problems) => Self::Validation { code, message_vi, message_en, problems: problems.0 },
             CoreError::NotFound { entity, id } => Self::NotFound { code, message_vi, message_en, entity: entity.into(), id },
             e => Self::Storage { code, message_vi, message_en, detail: e.detail() },
         }
@@ -178,7 +177,7 @@ impl From<CoreError> for TungNhaError {
 
 impl From<SyncError> for TungNhaError {
     fn from(e: SyncError) -> Self {
-        let (code, message_vi, message_en, detail) = (e.code().into(), e.message_vi(), e.message_en(), e.detail());
+        let (code, message_vi, message_en, detail) = (e.code(), e.message_vi(), e.message_en(), e.detail());
         match e {
             SyncError::NotEnrolled => Self::NotEnrolled { code, message_vi, message_en },
             SyncError::Server { status, .. } => Self::ServerRefused { code, message_vi, message_en, status },
@@ -193,10 +192,6 @@ impl From<SyncError> for TungNhaError {
 /// record, so it is reported as not found.
 pub(crate) fn parse_id<T: std::str::FromStr>(entity: &'static str, id: &str) -> Result<T> {
     id.trim().parse().map_err(|_| CoreError::NotFound { entity, id: id.into() }.into())
-}
-
-pub(crate) fn parse_opt_id<T: std::str::FromStr>(entity: &'static str, id: Option<&str>) -> Result<Option<T>> {
-    id.map(|s| parse_id(entity, s)).transpose()
 }
 
 #[cfg(test)]
@@ -215,7 +210,7 @@ mod tests {
         let TungNhaError::Validation { message_vi, problems, .. } = e else { panic!("expected validation") };
         assert_eq!(message_vi, "Số điện thoại phải có 10 chữ số");
         assert_eq!(problems.len(), 2);
-        assert_eq!(problems[0].code, "phone_bad_length");
+        assert_eq!(problems[0].code, ProblemCode::PhoneBadLength);
         assert_eq!(problems[0].field, "phone");
     }
 
@@ -260,13 +255,11 @@ mod tests {
     }
 
     #[test]
-    fn the_mirrored_enums_follow_the_core() {
-        for code in ce::ErrorCode::ALL {
-            let mirrored = ErrorCode::from(code);
-            assert_eq!(ce::ErrorCode::from(mirrored), code);
-            assert_eq!(ce::ErrorAction::from(mirrored.action()), code.action());
-            assert_eq!(mirrored.message_vi(), code.message_vi());
-            assert_eq!(mirrored.message_en(), code.message_en());
+    fn the_code_functions_are_the_cores() {
+        for code in ErrorCode::ALL {
+            assert_eq!(error_action(code), code.action());
+            assert_eq!(error_message_vi(code), code.message_vi());
+            assert_eq!(error_message_en(code), code.message_en());
         }
     }
 

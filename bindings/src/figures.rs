@@ -1,64 +1,48 @@
 //! The progress figures screen: which scope, which days, and the counts the core computes
-//! (the counting rules live in `tungnha_core::figures`).
+//! (the counting rules live in `tungnha_core::figures`; its types cross as remote types).
 
-use crate::error::{parse_id, Result};
 use crate::time::LocalDay;
-use tungnha_core::figures as core;
+use tungnha_core::figures::{ActionFigure, DayFigure, Figures, IndicatorFigure, Scope, SkillFigure, TopicFigure};
+use tungnha_core::ids::{TeamId, VillageId};
 
 /// Whose figures.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub type FigureScope = Scope;
+#[uniffi::remote(Enum)]
 pub enum FigureScope {
     All,
     /// A province in today's structure, e.g. `2025:p:14`.
-    Province {
-        key: String,
-    },
-    Commune {
-        key: String,
-    },
-    Village {
-        village_id: String,
-    },
+    Province(String),
+    /// A commune, e.g. `2025:c:15349` (pre-2025 villages count under the commune they became).
+    Commune(String),
+    Village(VillageId),
     /// The households assigned to a team.
-    Team {
-        team_id: String,
-    },
-}
-
-impl FigureScope {
-    pub(crate) fn into_core(self) -> Result<core::Scope> {
-        Ok(match self {
-            Self::All => core::Scope::All,
-            Self::Province { key } => core::Scope::Province(key),
-            Self::Commune { key } => core::Scope::Commune(key),
-            Self::Village { village_id } => core::Scope::Village(parse_id("village", &village_id)?),
-            Self::Team { team_id } => core::Scope::Team(parse_id("team", &team_id)?),
-        })
-    }
+    Team(TeamId),
 }
 
 /// First and last Vietnamese day counted, both included (e.g. a campaign's window).
+///
+/// Hand-made: the core's query holds the window as a tuple, which uniffi cannot carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct DayRange {
     pub first: LocalDay,
     pub last: LocalDay,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct TopicFigure {
     pub topic: String,
     pub visits: u32,
     pub people: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct ActionFigure {
     pub action: String,
     pub people: u32,
 }
 
 /// People in scope at each level of one skill.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct SkillFigure {
     pub skill: String,
     pub not_started: u32,
@@ -68,7 +52,7 @@ pub struct SkillFigure {
 }
 
 /// Households answering yes / no / not asked to one indicator.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct IndicatorFigure {
     pub indicator: String,
     pub yes: u32,
@@ -76,7 +60,7 @@ pub struct IndicatorFigure {
     pub unknown: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct DayFigure {
     pub day: LocalDay,
     pub visits: u32,
@@ -84,7 +68,7 @@ pub struct DayFigure {
     pub people_guided: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct Figures {
     pub households: u32,
     pub households_visited: u32,
@@ -103,49 +87,4 @@ pub struct Figures {
     pub indicators: Vec<IndicatorFigure>,
     /// Days with at least one counted visit, in order.
     pub days: Vec<DayFigure>,
-}
-
-impl From<core::Figures> for Figures {
-    fn from(f: core::Figures) -> Self {
-        Self {
-            households: f.households,
-            households_visited: f.households_visited,
-            people: f.people,
-            people_guided: f.people_guided,
-            visits: f.visits,
-            household_visits: f.household_visits,
-            group_sessions: f.group_sessions,
-            topics: f.topics.into_iter().map(|t| TopicFigure { topic: t.topic, visits: t.visits, people: t.people }).collect(),
-            actions: f.actions.into_iter().map(|a| ActionFigure { action: a.action, people: a.people }).collect(),
-            skills: f
-                .skills
-                .into_iter()
-                .map(|s| SkillFigure {
-                    skill: s.skill,
-                    not_started: s.not_started,
-                    guided: s.guided,
-                    self_reported: s.self_reported,
-                    verified: s.verified,
-                })
-                .collect(),
-            people_mastering_all: f.people_mastering_all,
-            households_with_1_master: f.households_with_1_master,
-            households_with_2_masters: f.households_with_2_masters,
-            indicators: f
-                .indicators
-                .into_iter()
-                .map(|i| IndicatorFigure { indicator: i.indicator, yes: i.yes, no: i.no, unknown: i.unknown })
-                .collect(),
-            days: f
-                .days
-                .into_iter()
-                .map(|d| DayFigure {
-                    day: LocalDay(d.day),
-                    visits: d.visits,
-                    households_visited: d.households_visited,
-                    people_guided: d.people_guided,
-                })
-                .collect(),
-        }
-    }
 }

@@ -2,45 +2,30 @@
 //!
 //! The core ([`tungnha_core`]) for Kotlin and Swift, through uniffi (proc-macros, bindings
 //! generated in library mode by this workspace's `uniffi-bindgen`). This crate is glue
-//! only: it converts types (ids become strings, instants become `java.time.Instant` /
-//! `Date`, days become `java.time.LocalDate`) and errors (one [`TungNhaError`], with a
-//! typed [`ErrorCode`] and the [`ErrorAction`] the core decides for it) at the edge, and
-//! holds no rule of its own.
+//! only. The core's records and enums cross as they are, as uniffi *remote* types (each
+//! module re-declares the core's definitions it exposes; the compiler checks them against
+//! the core), and its ids, times and days as custom types (ids as UUID text, instants as
+//! `java.time.Instant` / `Date`, days as `java.time.LocalDate` / ISO text). Hand-made types
+//! remain only where an app's input differs from the core's model, or where a core value
+//! cannot cross as it is (see bindings/README.md). Errors become one [`TungNhaError`], with
+//! the core's typed `ErrorCode` and the `ErrorAction` the core decides for it. No rule
+//! lives here.
 //!
 //! The surface is shaped for the app screens: [`Database`] (open, enrol, sync with a
 //! [`SyncListener`] and a [`SyncCancel`], assignment lists, household detail, search,
-//! recording visits and self-reports, figures, refused operations and conflicts, and the
-//! setup an official does), plus the catalogs the screens show.
+//! figures, refused operations and conflicts, the setup an official does), the editing
+//! screens' forms ([`HouseholdForm`], [`VisitForm`], [`SelfReportForm`],
+//! [`VerificationForm`], [`CorrectionForm`]: the core's drafts, problems per field as the
+//! person types), and the catalogs the screens show.
 
 uniffi::setup_scaffolding!();
-
-/// Mirror a fieldless core enum, converting both ways (declared before the modules that use it).
-macro_rules! mirror_enum {
-    ($(#[$doc:meta])* $name:ident => $core:path { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
-
-        impl From<$core> for $name {
-            fn from(v: $core) -> Self {
-                use $core as C;
-                match v { $(C::$variant => Self::$variant),+ }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(v: $name) -> Self {
-                use $core as C;
-                match v { $($name::$variant => C::$variant),+ }
-            }
-        }
-    };
-}
 
 mod database;
 mod error;
 mod figures;
+mod forms;
 mod household;
+mod ids;
 mod model;
 mod setup;
 mod sync;
@@ -48,17 +33,18 @@ mod time;
 mod visit;
 
 pub use database::Database;
-pub use error::{ErrorAction, ErrorCode, TungNhaError};
-pub use figures::{ActionFigure, DayFigure, DayRange, FigureScope, Figures, IndicatorFigure, SkillFigure, TopicFigure};
-pub use household::{
-    Consent, Household, HouseholdDetail, HouseholdIndicators, HouseholdInput, HouseholdSummary, Member, Person, PersonInput, SearchHit,
-    SkillProgress, TodaysWork,
+pub use error::{error_action, error_message_en, error_message_vi, TungNhaError};
+pub use figures::{DayRange, FigureScope};
+pub use forms::{
+    consent_purpose, learn_more, skill_choices, ConsentPurpose, CorrectionForm, HouseholdForm, LearnMore, SelfReportForm, SkillChoice,
+    VerificationForm, VisitForm,
 };
-pub use model::{CatalogEntry, Channel, HouseholdStatus, Location, Problem, Relation, Role, Saved, Severity, Sex, SkillLevel};
-pub use setup::{Organisation, Team, TeamInput, TeamMember, TeamMemberInput, Village};
-pub use sync::{Conflict, Enrolment, RejectCode, RejectedOp, SyncCancel, SyncListener, SyncPhase, SyncProgress, SyncReport, SyncSettings};
-pub use time::LocalDay;
-pub use visit::{Attendee, SelfReport, SelfReportInput, Visit, VisitInput, VisitPlace};
+pub use household::{HouseholdInput, Member, PersonInput};
+pub use model::{CatalogEntry, Location, SavedHousehold, SavedPerson, SavedSelfReport, SavedVisit};
+pub use setup::{TeamInput, TeamMemberInput, TeamRole};
+pub use sync::{Conflict, Enrolment, FieldValue, RecordKind, SyncCancel, SyncListener, SyncSettings};
+pub use time::{LocalDay, Timestamp};
+pub use visit::{SelfReportInput, VisitInput};
 
 use tungnha_core::catalog;
 

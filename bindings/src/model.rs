@@ -1,16 +1,35 @@
 //! Small shared types of the surface: problems, locations, the enums the screens switch
-//! on, and the "saved" answer. Each mirrors a core type and converts at the edge.
+//! on, what a save answers, and the catalogs. Each is the core's own type crossed as a uniffi
+//! remote type: the definitions below re-declare the core's (uniffi generates the FFI for
+//! the core's type from them; the compiler fails if one does not match).
 
-use tungnha_core::model as core;
-use tungnha_core::problem as cp;
+use tungnha_core::ids::{HouseholdId, PersonId, SelfReportId, VisitId};
+use tungnha_core::model::{Channel, CoarseLocation, HouseholdStatus, Relation, Sex, SkillLevel};
+use tungnha_core::problem::{Problem, ProblemCode, Severity};
+use tungnha_core::search::MatchRank;
+use tungnha_core::store::Saved;
+use tungnha_core::sync::Role;
 
 /// The stable snake_case spelling of a core enum (the same as on the wire).
 pub(crate) fn code_text<T: serde::Serialize>(v: T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
+/// A core enum from its snake_case spelling.
+pub(crate) fn from_code_text<T: serde::de::DeserializeOwned>(text: String) -> serde_json::Result<T> {
+    serde_json::from_value(serde_json::Value::String(text))
+}
+
+// A problem's code crosses as its stable snake_case text (e.g. `phone_bad_length`), so an
+// app maps codes to its own strings without a new enum case per rule.
+uniffi::custom_type!(ProblemCode, String, {
+    remote,
+    lower: |c| c.as_str(),
+    try_lift: |s| Ok(from_code_text(s)?),
+});
+
 /// Whether a problem blocks the save (errors) or is only shown (warnings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Severity {
     Error,
     Warning,
@@ -18,90 +37,130 @@ pub enum Severity {
 
 /// One problem with one field: show `message_vi` next to `field`; map `code` (stable,
 /// e.g. `phone_bad_length`) to your own strings if you need to.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct Problem {
     /// Dotted path of the field, e.g. `phone`, `attendees[2].person_id`.
     pub field: String,
-    pub code: String,
+    pub code: ProblemCode,
     pub severity: Severity,
     pub message_vi: String,
     pub message_en: String,
 }
 
-impl From<cp::Problem> for Problem {
-    fn from(p: cp::Problem) -> Self {
-        Self {
-            field: p.field,
-            code: p.code.as_str(),
-            severity: match p.severity {
-                cp::Severity::Error => Severity::Error,
-                cp::Severity::Warning => Severity::Warning,
-            },
-            message_vi: p.message_vi,
-            message_en: p.message_en,
-        }
-    }
-}
-
-pub(crate) fn problems(ps: Vec<cp::Problem>) -> Vec<Problem> {
-    ps.into_iter().map(Problem::from).collect()
-}
-
-/// A saved record's id, with the warnings to show (they never block a save).
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Saved {
-    pub id: String,
+/// A saved household's id, with the warnings to show (they never block a save).
+pub type SavedHousehold = Saved<HouseholdId>;
+#[uniffi::remote(Record)]
+pub struct SavedHousehold {
+    pub id: HouseholdId,
     pub warnings: Vec<Problem>,
 }
 
-impl<T: std::fmt::Display> From<tungnha_core::store::Saved<T>> for Saved {
-    fn from(s: tungnha_core::store::Saved<T>) -> Self {
-        Self { id: s.id.to_string(), warnings: problems(s.warnings) }
-    }
+/// A saved person's id, with the warnings to show.
+pub type SavedPerson = Saved<PersonId>;
+#[uniffi::remote(Record)]
+pub struct SavedPerson {
+    pub id: PersonId,
+    pub warnings: Vec<Problem>,
+}
+
+/// A saved visit's id, with the warnings to show (e.g. outside the campaign's days).
+pub type SavedVisit = Saved<VisitId>;
+#[uniffi::remote(Record)]
+pub struct SavedVisit {
+    pub id: VisitId,
+    pub warnings: Vec<Problem>,
+}
+
+/// A saved self-report's id, with the warnings to show.
+pub type SavedSelfReport = Saved<SelfReportId>;
+#[uniffi::remote(Record)]
+pub struct SavedSelfReport {
+    pub id: SelfReportId,
+    pub warnings: Vec<Problem>,
 }
 
 /// A location, rounded by the core to about 1 km before it is stored.
-#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub type Location = CoarseLocation;
+#[uniffi::remote(Record)]
 pub struct Location {
     pub lat: f64,
     pub lon: f64,
 }
 
-impl From<core::CoarseLocation> for Location {
-    fn from(l: core::CoarseLocation) -> Self {
-        Self { lat: l.lat, lon: l.lon }
-    }
+/// Where a household stands on the volunteer's list.
+#[uniffi::remote(Enum)]
+pub enum HouseholdStatus {
+    NotVisited,
+    Visited,
+    /// At least the goal number of members master all 5 skills.
+    GoalReached,
 }
 
-impl From<Location> for core::CoarseLocation {
-    fn from(l: Location) -> Self {
-        Self { lat: l.lat, lon: l.lon }
-    }
+/// How far a person has come with one skill (only moves up, except a leader's correction).
+#[uniffi::remote(Enum)]
+pub enum SkillLevel {
+    NotStarted,
+    /// A volunteer guided the person through it.
+    Guided,
+    /// The person says they can do it themselves.
+    SelfReported,
+    /// A team leader saw the person do it.
+    Verified,
 }
 
-mirror_enum!(
-    /// Where a household stands on the volunteer's list.
-    HouseholdStatus => core::HouseholdStatus { NotVisited, Visited, GoalReached }
-);
-mirror_enum!(
-    /// How far a person has come with one skill (only moves up, except a leader's correction).
-    SkillLevel => core::SkillLevel { NotStarted, Guided, SelfReported, Verified }
-);
-mirror_enum!(Sex => core::Sex { Female, Male });
-mirror_enum!(
-    /// Relation to the head of household.
-    Relation => core::Relation { Head, Spouse, Child, Parent, Grandchild, Sibling, OtherRelative, NonRelative }
-);
-mirror_enum!(
-    /// How a self-report reached us.
-    Channel => core::Channel { App, Web, Volunteer }
-);
-mirror_enum!(
-    /// What a device is enrolled as.
-    Role => tungnha_core::sync::Role { Citizen, Volunteer, TeamLeader, CommuneOfficial, ProvinceOfficial }
-);
+#[uniffi::remote(Enum)]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+/// Relation to the head of household.
+#[uniffi::remote(Enum)]
+pub enum Relation {
+    Head,
+    Spouse,
+    Child,
+    Parent,
+    Grandchild,
+    Sibling,
+    OtherRelative,
+    NonRelative,
+}
+
+/// How a self-report reached us.
+#[uniffi::remote(Enum)]
+pub enum Channel {
+    App,
+    Web,
+    /// Told to a volunteer, who entered it on the citizen's behalf.
+    Volunteer,
+}
+
+/// What a device is enrolled as.
+#[uniffi::remote(Enum)]
+pub enum Role {
+    Citizen,
+    Volunteer,
+    TeamLeader,
+    CommuneOfficial,
+    ProvinceOfficial,
+}
+
+/// How well a search hit matched (hits come best first).
+#[uniffi::remote(Enum)]
+pub enum MatchRank {
+    /// A member's whole name is the query.
+    WholeName,
+    /// Every word of the query begins a word of the household's address, village or names.
+    WordPrefix,
+    /// Every word of the query occurs somewhere in them.
+    Substring,
+}
 
 /// One entry of the skill, topic or action catalog: a stable code and its names.
+///
+/// Hand-made: the core's catalog (`catalog::Entry`) is compile-time data of `&'static str`,
+/// which a uniffi record cannot carry (lifting one would need a `'static` string).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CatalogEntry {
     pub code: String,
@@ -118,13 +177,13 @@ impl From<&tungnha_core::catalog::Entry> for CatalogEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uniffi::{Lift, Lower};
 
     #[test]
-    fn enums_convert_both_ways_and_codes_are_snake_case() {
-        for l in core::SkillLevel::ALL {
-            assert_eq!(core::SkillLevel::from(SkillLevel::from(l)), l);
-        }
-        assert_eq!(code_text(core::Relation::OtherRelative), "other_relative");
-        assert_eq!(core::Relation::from(Relation::NonRelative), core::Relation::NonRelative);
+    fn codes_cross_as_their_snake_case_text() {
+        let lowered = <ProblemCode as Lower<crate::UniFfiTag>>::lower(ProblemCode::PhoneBadLength);
+        assert_eq!(<ProblemCode as Lift<crate::UniFfiTag>>::try_lift(lowered).expect("lift"), ProblemCode::PhoneBadLength);
+        assert_eq!(code_text(Relation::OtherRelative), "other_relative");
+        assert_eq!(from_code_text::<Relation>("non_relative".into()).expect("known"), Relation::NonRelative);
     }
 }

@@ -1,26 +1,21 @@
-//! What an official's or team leader's setup screens send: villages, teams and their
-//! members, assignments. (Most devices receive these through sync instead.)
+//! What an official's or team leader's setup screens send and show: villages, teams and
+//! their members, assignments. (Most devices receive these through sync instead.)
 
-use tungnha_core::ids::MemberId;
-use tungnha_core::model as core;
+use crate::time::LocalDay;
+use tungnha_core::ids::{MemberId, TeamId, VillageId};
+use tungnha_core::model::{self as core, Organisation, Team, TeamMember, Training, Village};
 
 /// A village, hamlet or residential group under a commune.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct Village {
-    pub id: String,
+    pub id: VillageId,
     /// Key of the commune in the official list of units, e.g. `2025:c:04000`.
     pub commune_key: String,
     pub name: String,
 }
 
-impl From<core::Village> for Village {
-    fn from(v: core::Village) -> Self {
-        Self { id: v.id.to_string(), commune_key: v.commune_key, name: v.name }
-    }
-}
-
 /// The organisation a team member comes from.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Organisation {
     YouthUnion,
     WomensUnion,
@@ -32,102 +27,64 @@ pub enum Organisation {
     CommuneOfficial,
     Police,
     School,
-    Other { name: String },
+    /// Another organisation, by name.
+    Other(String),
 }
 
-impl From<core::Organisation> for Organisation {
-    fn from(o: core::Organisation) -> Self {
-        use core::Organisation as O;
-        match o {
-            O::YouthUnion => Self::YouthUnion,
-            O::WomensUnion => Self::WomensUnion,
-            O::FarmersUnion => Self::FarmersUnion,
-            O::CooperativeAlliance => Self::CooperativeAlliance,
-            O::PostOffice => Self::PostOffice,
-            O::Telecom => Self::Telecom,
-            O::ItCompany => Self::ItCompany,
-            O::CommuneOfficial => Self::CommuneOfficial,
-            O::Police => Self::Police,
-            O::School => Self::School,
-            O::Other(name) => Self::Other { name },
-        }
-    }
-}
-
-impl From<Organisation> for core::Organisation {
-    fn from(o: Organisation) -> Self {
-        use Organisation as O;
-        match o {
-            O::YouthUnion => Self::YouthUnion,
-            O::WomensUnion => Self::WomensUnion,
-            O::FarmersUnion => Self::FarmersUnion,
-            O::CooperativeAlliance => Self::CooperativeAlliance,
-            O::PostOffice => Self::PostOffice,
-            O::Telecom => Self::Telecom,
-            O::ItCompany => Self::ItCompany,
-            O::CommuneOfficial => Self::CommuneOfficial,
-            O::Police => Self::Police,
-            O::School => Self::School,
-            O::Other { name } => Self::Other(name),
-        }
-    }
-}
-
-/// A member of a team, with their role (roles are configurable per province).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TeamMember {
-    pub id: String,
-    pub full_name: String,
-    pub phone: Option<String>,
-    pub organisation: Organisation,
-    pub role_code: String,
-    pub role_name_vi: String,
-    /// Whether the role verifies skills and corrects levels (a team leader).
+/// A role in a team (roles are configurable per province); `can_verify` marks the roles
+/// that verify skills and correct levels (a team leader).
+pub type TeamRole = core::Role;
+#[uniffi::remote(Record)]
+pub struct TeamRole {
+    pub code: String,
+    pub name_vi: String,
+    #[uniffi(default = false)]
     pub can_verify: bool,
 }
 
-impl From<core::TeamMember> for TeamMember {
-    fn from(m: core::TeamMember) -> Self {
-        Self {
-            id: m.id.to_string(),
-            full_name: m.full_name,
-            phone: m.phone,
-            organisation: m.organisation.into(),
-            role_code: m.role.code,
-            role_name_vi: m.role.name_vi,
-            can_verify: m.role.can_verify,
-        }
-    }
+/// A completed training, e.g. the national online course.
+#[uniffi::remote(Record)]
+pub struct Training {
+    pub course: String,
+    pub completed_on: LocalDay,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A member of a team.
+#[uniffi::remote(Record)]
+pub struct TeamMember {
+    pub id: MemberId,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub organisation: Organisation,
+    pub role: TeamRole,
+    pub trainings: Vec<Training>,
+}
+
+#[uniffi::remote(Record)]
 pub struct Team {
-    pub id: String,
+    pub id: TeamId,
     pub commune_key: String,
     pub name: String,
     pub members: Vec<TeamMember>,
 }
 
-impl From<core::Team> for Team {
-    fn from(t: core::Team) -> Self {
-        Self { id: t.id.to_string(), commune_key: t.commune_key, name: t.name, members: t.members.into_iter().map(Into::into).collect() }
-    }
-}
-
-/// A member to add with a new team; the id is made on the device.
+/// A member to add with a new team.
+///
+/// Hand-made: the core's `TeamMember` carries an id, which the core makes on the device
+/// (the app never makes ids), and the trainings, which this screen does not enter.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TeamMemberInput {
     pub full_name: String,
     pub organisation: Organisation,
-    pub role_code: String,
-    pub role_name_vi: String,
-    #[uniffi(default = false)]
-    pub can_verify: bool,
+    pub role: TeamRole,
     #[uniffi(default = None)]
     pub phone: Option<String>,
 }
 
 /// A new team (Tổ CNSCĐ) of a commune.
+///
+/// Hand-made because its members are [`TeamMemberInput`]s (the core's `NewTeam` holds
+/// whole `TeamMember`s, ids included).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TeamInput {
     pub commune_key: String,
@@ -147,8 +104,8 @@ impl From<TeamInput> for core::NewTeam {
                     id: MemberId::new(),
                     full_name: m.full_name,
                     phone: m.phone,
-                    organisation: m.organisation.into(),
-                    role: core::Role { code: m.role_code, name_vi: m.role_name_vi, can_verify: m.can_verify },
+                    organisation: m.organisation,
+                    role: m.role,
                     trainings: vec![],
                 })
                 .collect(),

@@ -1,40 +1,43 @@
 //! Enrolment, sync progress (a listener the app implements), cancellation, and what sync
-//! leaves for people to look at: refused operations and conflicts.
+//! leaves for people to look at: refused operations and conflicts. The core's progress,
+//! report, refused operations and conflicts cross as remote types; the enrolment and the
+//! settings are hand-made (see each).
 
-use crate::model::{code_text, problems, Problem, Role};
-use crate::time::instant;
+use crate::model::{code_text, from_code_text};
+use crate::time::Timestamp;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, SystemTime};
-use tungnha_core::store as cs;
-use tungnha_core::sync::client as core;
+use std::time::Duration;
+use tungnha_core::ids::{HouseholdId, MemberId, OpId, TeamId};
+use tungnha_core::problem::Problem;
+use tungnha_core::store::{self as cs, ConflictRecord, RejectedOp};
+use tungnha_core::sync::client::{self as core, SyncPhase, SyncProgress, SyncReport};
+use tungnha_core::sync::protocol::{Entity, OpKind};
+use tungnha_core::sync::{RejectCode, Role};
 
-/// What this device is enrolled as (the device token stays inside the core).
+/// What this device is enrolled as.
+///
+/// Hand-made: the core's `Enrolment` also holds the device token, which stays inside the
+/// core.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Enrolment {
     pub role: Role,
     /// The team member this device acts as (volunteers, leaders).
-    pub member_id: Option<String>,
-    pub team_id: Option<String>,
+    pub member_id: Option<MemberId>,
+    pub team_id: Option<TeamId>,
     /// A citizen's own household.
-    pub household_id: Option<String>,
+    pub household_id: Option<HouseholdId>,
     pub commune_key: Option<String>,
 }
 
 impl From<cs::Enrolment> for Enrolment {
     fn from(e: cs::Enrolment) -> Self {
-        Self {
-            role: e.role.into(),
-            member_id: e.member_id.map(|m| m.to_string()),
-            team_id: e.team_id.map(|t| t.to_string()),
-            household_id: e.household_id.map(|h| h.to_string()),
-            commune_key: e.commune_key,
-        }
+        Self { role: e.role, member_id: e.member_id, team_id: e.team_id, household_id: e.household_id, commune_key: e.commune_key }
     }
 }
 
 /// Where a sync is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum SyncPhase {
     Sending,
     Applying,
@@ -44,7 +47,7 @@ pub enum SyncPhase {
 }
 
 /// Progress, reported after every step.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct SyncProgress {
     pub phase: Option<SyncPhase>,
     pub round_trips: u32,
@@ -58,39 +61,14 @@ pub struct SyncProgress {
     pub bytes_received: u64,
 }
 
-impl From<&core::SyncProgress> for SyncProgress {
-    fn from(p: &core::SyncProgress) -> Self {
-        Self {
-            phase: p.phase.map(|ph| match ph {
-                core::SyncPhase::Sending => SyncPhase::Sending,
-                core::SyncPhase::Applying => SyncPhase::Applying,
-                core::SyncPhase::Retrying => SyncPhase::Retrying,
-                core::SyncPhase::Done => SyncPhase::Done,
-            }),
-            round_trips: p.round_trips,
-            ops_sent: p.ops_sent,
-            ops_acked: p.ops_acked,
-            ops_rejected: p.ops_rejected,
-            ops_pending: p.ops_pending,
-            changes_received: p.changes_received,
-            bytes_sent: p.bytes_sent,
-            bytes_received: p.bytes_received,
-        }
-    }
-}
-
 /// The result of one sync.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct SyncReport {
     pub progress: SyncProgress,
     /// Pulled records this app version could not read (update the app to see them).
     pub skipped: u32,
-}
-
-impl From<core::SyncReport> for SyncReport {
-    fn from(r: core::SyncReport) -> Self {
-        Self { progress: (&r.progress).into(), skipped: r.skipped }
-    }
+    /// Households forgotten because this device's scope shrank.
+    pub purged: u32,
 }
 
 /// Tuning for slow links; every `None` keeps the core's default.
@@ -119,8 +97,8 @@ pub trait SyncListener: Send + Sync {
 pub(crate) struct Forward(pub Arc<dyn SyncListener>);
 
 impl core::SyncListener for Forward {
-    fn on_progress(&self, progress: &core::SyncProgress) {
-        let p = SyncProgress::from(progress);
+    fn on_progress(&self, progress: &SyncProgress) {
+        let p = progress.clone();
         let _ = catch_unwind(AssertUnwindSafe(|| self.0.on_progress(p)));
     }
 }
@@ -178,87 +156,77 @@ pub(crate) fn options(settings: Option<SyncSettings>, cancel: &Arc<SyncCancel>) 
     }
 }
 
-mirror_enum!(
-    /// Why the server refused one operation.
-    RejectCode => tungnha_core::sync::RejectCode {
-        /// The device's role or scope does not allow writing this record.
-        OutOfScope,
-        /// The record breaks a validation rule (see `problems`).
-        Invalid,
-        /// This operation id was seen before with different content.
-        OpIdReused,
-        /// The operation refers to a record the server does not have.
-        UnknownRecord,
-    }
-);
+/// Why the server refused one operation.
+#[uniffi::remote(Enum)]
+pub enum RejectCode {
+    /// The device's role or scope does not allow writing this record.
+    OutOfScope,
+    /// The record breaks a validation rule (see `problems`).
+    Invalid,
+    /// This operation id was seen before with different content.
+    OpIdReused,
+    /// The operation refers to a record the server does not have.
+    UnknownRecord,
+}
+
+/// What kind of record an operation or conflict is about, as its snake_case name
+/// (`visit`, `household`, `person`...).
+pub type RecordKind = Entity;
+uniffi::custom_type!(RecordKind, String, {
+    remote,
+    lower: |e| code_text(e),
+    try_lift: |s| Ok(from_code_text(s)?),
+});
+
+// What an operation does, as its name: `create`, `update`, `append` or `delete`.
+uniffi::custom_type!(OpKind, String, {
+    remote,
+    lower: |k| code_text(k),
+    try_lift: |s| Ok(from_code_text(s)?),
+});
+
+/// A value in a conflict, as text: a string as it is, anything else as JSON.
+pub type FieldValue = serde_json::Value;
+uniffi::custom_type!(FieldValue, String, {
+    remote,
+    lower: |v| match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    },
+    try_lift: |s| Ok(serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))),
+});
 
 /// An operation the server refused. It is kept (never silently dropped) until someone
 /// looks at it and discards it.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct RejectedOp {
-    pub op_id: String,
+    pub op_id: OpId,
     /// What it changed: `visit`, `household`, `person`...
-    pub entity: String,
+    pub entity: RecordKind,
     pub entity_id: String,
     /// `create`, `update`, `append` or `delete`.
-    pub kind: String,
+    pub kind: OpKind,
     pub code: RejectCode,
     pub message_vi: String,
     pub message_en: String,
     pub problems: Vec<Problem>,
-    pub rejected_at: SystemTime,
-}
-
-impl From<cs::RejectedOp> for RejectedOp {
-    fn from(r: cs::RejectedOp) -> Self {
-        Self {
-            op_id: r.op_id.to_string(),
-            entity: code_text(r.entity),
-            entity_id: r.entity_id,
-            kind: code_text(r.kind),
-            code: r.code.into(),
-            message_vi: r.message_vi,
-            message_en: r.message_en,
-            problems: problems(r.problems),
-            rejected_at: instant(r.rejected_at),
-        }
-    }
+    pub rejected_at: Timestamp,
 }
 
 /// Two people changed the same identity field (a name, a birth year) without seeing each
 /// other's change. The value with the later timestamp is kept; a team leader decides.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub type Conflict = ConflictRecord;
+#[uniffi::remote(Record)]
 pub struct Conflict {
     pub id: String,
-    pub entity: String,
+    pub entity: RecordKind,
     pub entity_id: String,
     pub field: String,
     /// The kept value, as text (JSON for anything that is not a string).
-    pub kept: String,
+    pub kept: FieldValue,
     /// The other value, as text.
-    pub other: String,
+    pub other: FieldValue,
     pub resolved: bool,
-}
-
-fn value_text(v: serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    }
-}
-
-impl From<cs::ConflictRecord> for Conflict {
-    fn from(c: cs::ConflictRecord) -> Self {
-        Self {
-            id: c.id,
-            entity: code_text(c.entity),
-            entity_id: c.entity_id,
-            field: c.field,
-            kept: value_text(c.kept),
-            other: value_text(c.other),
-            resolved: c.resolved,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -282,6 +250,19 @@ mod tests {
     }
 
     #[test]
+    fn conflict_values_cross_as_text() {
+        use uniffi::Lower;
+        let text = |v: FieldValue| {
+            let buf = <FieldValue as Lower<crate::UniFfiTag>>::lower(v);
+            <String as uniffi::Lift<crate::UniFfiTag>>::try_lift(buf).expect("text")
+        };
+        assert_eq!(text(serde_json::json!("Lò Văn Pánh")), "Lò Văn Pánh", "a string as it is");
+        assert_eq!(text(serde_json::json!(1968)), "1968");
+        assert_eq!(text(serde_json::json!(null)), "null");
+        assert_eq!(code_text(Entity::SelfReport), "self_report");
+    }
+
+    #[test]
     fn a_failing_listener_does_not_escape() {
         struct Boom;
         impl SyncListener for Boom {
@@ -290,6 +271,6 @@ mod tests {
             }
         }
         let f = Forward(Arc::new(Boom));
-        core::SyncListener::on_progress(&f, &core::SyncProgress::default());
+        core::SyncListener::on_progress(&f, &SyncProgress::default());
     }
 }

@@ -1,37 +1,48 @@
-//! Time across the boundary: instants as the platform's time type (`SystemTime` becomes
-//! `java.time.Instant` in Kotlin and `Date` in Swift), calendar days as [`LocalDay`]
-//! (`java.time.LocalDate` in Kotlin, an ISO `yyyy-MM-dd` string in Swift).
+//! Time across the boundary: the core's UTC instants (`DateTime<Utc>`) as the platform's
+//! time type (`java.time.Instant` in Kotlin, `Date` in Swift, through uniffi's
+//! `SystemTime`), and its calendar days (`NaiveDate`, a Vietnamese day) as
+//! `java.time.LocalDate` in Kotlin and an ISO `yyyy-MM-dd` string in Swift.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::time::SystemTime;
 
-/// A Vietnamese calendar day (reports count days in UTC+7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LocalDay(pub NaiveDate);
+/// A moment, in UTC (Kotlin `Timestamp` = `java.time.Instant`, Swift `Timestamp` = `Date`).
+pub type Timestamp = DateTime<Utc>;
 
-uniffi::custom_type!(LocalDay, String, {
-    lower: |d| d.0.format("%Y-%m-%d").to_string(),
-    try_lift: |s| Ok(LocalDay(s.parse::<NaiveDate>()?)),
+uniffi::custom_type!(Timestamp, SystemTime, {
+    remote,
+    lower: |t| SystemTime::from(t),
+    try_lift: |t| Ok(Timestamp::from(t)),
 });
 
-pub(crate) fn instant(t: DateTime<Utc>) -> SystemTime {
-    t.into()
-}
+/// A Vietnamese calendar day (reports count days in UTC+7).
+pub type LocalDay = NaiveDate;
 
-pub(crate) fn utc(t: SystemTime) -> DateTime<Utc> {
-    t.into()
-}
+uniffi::custom_type!(LocalDay, String, {
+    remote,
+    lower: |d| d.format("%Y-%m-%d").to_string(),
+    try_lift: |s| Ok(s.parse::<NaiveDate>()?),
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use uniffi::{Lift, Lower};
 
     #[test]
     fn instants_round_trip_to_the_millisecond_and_before_1970() {
         for t in [Utc.with_ymd_and_hms(2024, 10, 1, 1, 0, 0).single(), Utc.with_ymd_and_hms(1960, 1, 1, 0, 0, 0).single()] {
             let t = t.expect("valid") + chrono::Duration::milliseconds(123);
-            assert_eq!(utc(instant(t)), t);
+            let lowered = <Timestamp as Lower<crate::UniFfiTag>>::lower(t);
+            assert_eq!(<Timestamp as Lift<crate::UniFfiTag>>::try_lift(lowered).expect("lift"), t);
         }
+    }
+
+    #[test]
+    fn days_cross_as_iso_text() {
+        let d = NaiveDate::from_ymd_opt(2024, 10, 1).expect("valid");
+        let lowered = <LocalDay as Lower<crate::UniFfiTag>>::lower(d);
+        assert_eq!(<LocalDay as Lift<crate::UniFfiTag>>::try_lift(lowered).expect("lift"), d);
     }
 }

@@ -108,8 +108,8 @@ fn a_visit_form_checks_against_the_store_and_a_correction_replaces_the_visit() {
 #[test]
 fn a_group_session_gathers_people_of_several_households() {
     let f = Fixture::new();
-    let (_, a) = f.household("Số 1", "Hà Văn Tâm", &[]);
-    let (_, b) = f.household("Số 2", "Vì Thị Mai", &[]);
+    let (ha, a) = f.household("Số 1", "Hà Văn Tâm", &[]);
+    let (hb, b) = f.household("Số 2", "Vì Thị Mai", &[]);
     let mut d = VisitDraft::group_session("Nhà văn hoá bản Mòng", f.team, f.volunteer, Some(f.campaign));
     d.toggle_topic("online_safety");
     d.toggle_skill(a[0], "online_safety");
@@ -117,6 +117,11 @@ fn a_group_session_gathers_people_of_several_households() {
     let id = d.save(&f.store).unwrap().id;
     let v = f.store.visit(id).unwrap();
     assert_eq!(v.attendees.len(), 2);
+    let mut households: Vec<_> = v.attendees.iter().map(|a| a.household_id).collect();
+    households.sort();
+    let mut expected = vec![Some(ha), Some(hb)];
+    expected.sort();
+    assert_eq!(households, expected, "each attendee reads back with their household");
 }
 
 fn name() -> impl Strategy<Value = String> {

@@ -73,6 +73,11 @@ pub struct CorrectionDraft {
 }
 
 impl CorrectionDraft {
+    /// A correction of `skill` to `to_level`, the reason still to write.
+    pub fn new(person_id: PersonId, leader_id: MemberId, skill: &str, to_level: SkillLevel) -> Self {
+        Self { person_id, leader_id, skill: skill.to_owned(), to_level, reason: String::new() }
+    }
+
     /// Problems now (the reason is required and bounded, as the save checks).
     pub fn state(&self) -> FormState {
         let mut ps = Problems::new();

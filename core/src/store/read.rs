@@ -180,8 +180,9 @@ pub(crate) fn load_visits(c: &Connection, where_clause: &str, param: &dyn rusqli
         c.prepare_cached("SELECT person_id, kind, code FROM visit_outcomes WHERE visit_id = ?1 ORDER BY person_id, kind, code")?;
     for v in &mut visits {
         v.topics = topics.query_map([v.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        let mut by_person: Vec<Attendee> =
-            attendees.query_map([v.id], |r| Ok(Attendee { person_id: r.get(0)?, ..Default::default() }))?.collect::<Result<_, _>>()?;
+        let mut by_person: Vec<Attendee> = attendees
+            .query_map([v.id], |r| Ok(Attendee { person_id: r.get(0)?, household_id: r.get(1)?, ..Default::default() }))?
+            .collect::<Result<_, _>>()?;
         let index: HashMap<PersonId, usize> = by_person.iter().enumerate().map(|(i, a)| (a.person_id, i)).collect();
         let rows = outcomes.query_map([v.id], |r| Ok((r.get::<_, PersonId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {

@@ -1,85 +1,208 @@
 import Foundation
+import Observation
 import TungNhaCore
 
-/// Recording a visit at one household: who was present, skills guided, topics, notes. The
-/// core validates; its problems come back per form field, in Vietnamese.
+/// The "record a visit" screen: at one household, or a group session with people from
+/// several households, or the correction of a stored visit. The core's `VisitForm` holds the
+/// draft and says what is wrong with each field as the volunteer ticks (the same rules and
+/// stored facts as the save); this model follows it and names the people.
+/// Mirrors android/presentation `RecordVisitViewModel`.
 @MainActor
-public final class RecordVisitModel: ObservableObject {
+@Observable
+public final class RecordVisitModel {
+    /// The parts of the form a problem can be shown next to.
     public enum Field: Sendable { case place, when, attendees, topics, notes, other }
 
+    /// Someone who can be ticked present: a member of the household, or found by search.
     public struct PersonRow: Identifiable, Equatable, Sendable {
-        public let id: String
+        public let id: PersonId
         public let name: String
+        /// Their household's address, to tell people apart in a group session.
+        public let address: String
         public var present = false
         public var skills: Set<String> = []
+        public var actions: Set<String> = []
     }
 
-    @Published public private(set) var householdLabel = ""
-    @Published public var people: [PersonRow] = []
-    @Published public var topics: Set<String> = []
-    @Published public var notes = ""
-    @Published public var occurredAt = Date()
-    @Published public private(set) var saving = false
-    @Published public private(set) var savedVisitId: String?
-    @Published public private(set) var warnings: [String] = []
-    @Published public private(set) var fieldErrors: [Field: [String]] = [:]
-    @Published public private(set) var error: UiError?
+    public private(set) var loading = false
+    /// The household's address and village, or the group session's place.
+    public private(set) var placeLabel = ""
+    public private(set) var people: [PersonRow] = []
+    public private(set) var topics: Set<String> = []
+    public private(set) var notes = ""
+    /// `nil`: the moment of saving.
+    public private(set) var occurredAt: Date?
+    /// The visit being corrected, if this is a correction.
+    public private(set) var correcting: VisitId?
+    public private(set) var form: FormState?
+    public private(set) var saving = false
+    public private(set) var savedVisitId: VisitId?
+    public private(set) var warnings: [String] = []
+    public private(set) var error: UiError?
 
+    /// Blocking problems, grouped by where the form shows them.
+    public var fieldErrors: [Field: [String]] { Self.byFormField(fieldMessages(form?.problems ?? [])) }
+    public var canSave: Bool { !saving && !loading && savedVisitId == nil && form?.canSave == true }
+
+    /// What the form offers (the catalogs are part of the core).
     public let topicChoices: [CatalogEntry] = TungNhaCore.topics()
     public let skillChoices: [CatalogEntry] = TungNhaCore.skills()
+    public let actionChoices: [CatalogEntry] = TungNhaCore.actions()
+
+    private typealias Who = (id: PersonId, name: String, address: String)
+    private struct Opened: Sendable {
+        let form: VisitForm
+        let label: String
+        let roster: [Who]
+    }
 
     private let db: Database
-    private var householdId: String?
+    private var visitForm: VisitForm?
+    /// Everyone the screen can name, in the order they were added.
+    private var roster: [Who] = []
+    @ObservationIgnored private lazy var refresher = FormRefresh<Answer> { [weak self] result in
+        guard let self else { return }
+        switch result {
+        case let .success(a): self.show(a.draft, a.state)
+        case let .failure(e): self.error = e
+        }
+    }
+
+    private struct Answer: Sendable {
+        let draft: VisitDraft
+        let state: FormState
+    }
 
     public init(db: Database) {
         self.db = db
     }
 
-    public func open(householdId: String) async {
-        self.householdId = householdId
-        savedVisitId = nil
-        fieldErrors = [:]
-        occurredAt = Date()
+    /// A visit at one household's home: its members are the people to tick.
+    public func openAtHousehold(householdId: HouseholdId, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) async {
         let db = self.db
-        switch await call({ try db.householdDetail(householdId: householdId) }) {
-        case let .success(d):
-            householdLabel = "\(d.household.address), \(d.villageName)"
-            people = d.members.map { PersonRow(id: $0.person.id, name: $0.person.fullName) }
-        case let .failure(e):
-            error = e
+        await open {
+            let detail = try db.householdDetail(householdId: householdId)
+            let form = try VisitForm.atHousehold(householdId: householdId, teamId: teamId, volunteerId: volunteerId, campaignId: campaignId)
+            return Opened(form: form, label: Self.label(detail), roster: Self.people(detail))
         }
     }
 
-    public func toggleSkill(_ skill: String, for personId: String) {
-        guard let i = people.firstIndex(where: { $0.id == personId }) else { return }
-        if people[i].skills.contains(skill) { people[i].skills.remove(skill) } else { people[i].skills.insert(skill) }
-        people[i].present = people[i].present || !people[i].skills.isEmpty
+    /// A group session at a fixed point; people are added from search (`addPeople`).
+    public func openGroupSession(place: String, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) async {
+        await open {
+            Opened(form: try VisitForm.groupSession(place: place, teamId: teamId, volunteerId: volunteerId, campaignId: campaignId), label: place, roster: [])
+        }
     }
 
-    public func save(teamId: String, volunteerId: String) async {
-        guard let householdId, !saving else { return }
-        saving = true
-        fieldErrors = [:]
-        error = nil
-        let input = VisitInput(
-            place: .household(householdId: householdId),
-            teamId: teamId,
-            volunteerId: volunteerId,
-            occurredAt: occurredAt,
-            attendees: people.filter(\.present).map { Attendee(personId: $0.id, skillsGuided: $0.skills.sorted()) },
-            topics: topics.sorted(),
-            notes: notes
-        )
+    /// Correct a stored visit: its content to edit; saved, it replaces the old one.
+    public func openCorrection(visitId: VisitId) async {
         let db = self.db
-        switch await call({ try db.recordVisit(visit: input) }) {
+        await open {
+            let visit = try db.visit(visitId: visitId)
+            var households: [HouseholdId] = []
+            if case let .household(id) = visit.place { households.append(id) }
+            for h in visit.attendees.compactMap(\.householdId) where !households.contains(h) { households.append(h) }
+            let details = try households.map { try db.householdDetail(householdId: $0) }
+            let label: String
+            switch visit.place {
+            case let .household(id): label = details.first { $0.household.id == id }.map(Self.label) ?? ""
+            case let .group(place): label = place
+            }
+            return Opened(form: try VisitForm.correcting(db: db, visitId: visitId), label: label, roster: details.flatMap(Self.people))
+        }
+    }
+
+    /// Add people found by search (a group session's attendees come from several households).
+    public func addPeople(_ hits: [SearchHit]) async {
+        for h in hits {
+            guard let id = h.personId, !roster.contains(where: { $0.id == id }) else { continue }
+            roster.append((id: id, name: h.personName ?? h.headName, address: h.address))
+        }
+        guard let f = visitForm else { return }
+        await refresher.refresh(read(f))
+    }
+
+    public func togglePresent(_ personId: PersonId) async { await edit { try $0.togglePresent(personId: personId) } }
+
+    /// Ticking a skill for someone also marks them present (the core's rule).
+    public func toggleSkill(_ skill: String, for personId: PersonId) async { await edit { try $0.toggleSkill(personId: personId, skill: skill) } }
+    public func toggleAction(_ action: String, for personId: PersonId) async { await edit { try $0.toggleAction(personId: personId, action: action) } }
+    public func toggleTopic(_ code: String) async { await edit { $0.toggleTopic(code: code) } }
+    public func setNotes(_ notes: String) async { await edit { $0.setNotes(notes: notes) } }
+
+    /// When it happened; `nil` for the moment of saving.
+    public func setOccurredAt(_ at: Date?) async { await edit { $0.setOccurredAt(occurredAt: at) } }
+
+    /// Save (or, for a correction, replace the old visit). The core refuses an invalid form with its problems.
+    public func save() async {
+        guard let f = visitForm, !saving, !loading else { return }
+        saving = true
+        error = nil
+        let db = self.db
+        switch await call({ try f.save(db: db) }) {
         case let .success(saved):
             savedVisitId = saved.id
             warnings = warningMessages(saved.warnings)
         case let .failure(e):
             error = e
-            fieldErrors = Self.byFormField(e.fieldMessages)
         }
         saving = false
+    }
+
+    private func open(_ make: @escaping @Sendable () throws -> Opened) async {
+        visitForm = nil
+        roster = []
+        savedVisitId = nil
+        error = nil
+        loading = true
+        switch await call(make) {
+        case let .success(o):
+            visitForm = o.form
+            roster = o.roster
+            placeLabel = o.label
+            await refresher.refresh(read(o.form))
+        case let .failure(e):
+            error = e
+        }
+        loading = false
+    }
+
+    private func edit(_ change: (VisitForm) throws -> Void) async {
+        guard let f = visitForm else { return }
+        await refresher.edit({ try change(f) }, then: read(f))
+    }
+
+    private func read(_ f: VisitForm) -> @Sendable () throws -> Answer {
+        let db = self.db
+        return { Answer(draft: f.draft(), state: try f.state(db: db)) }
+    }
+
+    /// The roster with the draft's ticks, plus anyone present the roster lacks.
+    private func show(_ draft: VisitDraft, _ state: FormState) {
+        let ticked = Dictionary(draft.attendees.map { ($0.personId, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows = roster.map { who -> PersonRow in
+            let a = ticked[who.id]
+            return PersonRow(id: who.id, name: who.name, address: who.address, present: a != nil,
+                             skills: Set(a?.skillsGuided ?? []), actions: Set(a?.actions ?? []))
+        }
+        for a in draft.attendees where !roster.contains(where: { $0.id == a.personId }) {
+            rows.append(PersonRow(id: a.personId, name: "", address: "", present: true, skills: Set(a.skillsGuided), actions: Set(a.actions)))
+        }
+        people = rows
+        topics = Set(draft.topics)
+        notes = draft.notes
+        occurredAt = draft.occurredAt
+        correcting = draft.supersedes
+        form = state
+        warnings = warningMessages(state.problems)
+    }
+
+    private nonisolated static func label(_ d: HouseholdDetail) -> String {
+        [d.household.address, d.villageName].filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+
+    private nonisolated static func people(_ d: HouseholdDetail) -> [Who] {
+        d.members.map { (id: $0.person.id, name: $0.person.fullName, address: d.household.address) }
     }
 
     /// The core names fields by path (`attendees[1].person_id`); the form has fewer places.

@@ -23,9 +23,9 @@ public struct UiError: Equatable, Sendable {
     /// `unexpected` code, with its action and messages.
     public static let unexpected = UiError(
         code: .unexpected,
-        action: ErrorCode.unexpected.action(),
-        message: ErrorCode.unexpected.messageVi(),
-        messageEn: ErrorCode.unexpected.messageEn()
+        action: errorAction(code: .unexpected),
+        message: errorMessageVi(code: .unexpected),
+        messageEn: errorMessageEn(code: .unexpected)
     )
 }
 

@@ -20,7 +20,7 @@ final class PresentationTests: XCTestCase {
         let db = try Database.open(path: dir.appendingPathComponent("device.db").path)
         let village = try db.addVillage(communeKey: "2025:c:03646", name: "Bản Mòng")
         let team = try db.addTeam(team: TeamInput(communeKey: "2025:c:03646", name: "Tổ CNSCĐ", members: [
-            TeamMemberInput(fullName: "Quàng Thị Hoa", organisation: .womensUnion, roleCode: "member", roleNameVi: "Tổ viên"),
+            TeamMemberInput(fullName: "Quàng Thị Hoa", organisation: .womensUnion, role: TeamRole(code: "member", nameVi: "Tổ viên")),
         ]))
         let consent = Consent(givenBy: "Lò Văn Pánh", givenAt: Date(timeIntervalSinceNow: -86_400), purpose: "Hướng dẫn kỹ năng số")
         let household = try db.addHousehold(household: HouseholdInput(
@@ -28,19 +28,42 @@ final class PresentationTests: XCTestCase {
             head: PersonInput(fullName: "Lò Văn Pánh", relation: .head, consent: consent)
         ))
         let model = RecordVisitModel(db: db)
-        await model.open(householdId: household.id)
+        await model.openAtHousehold(householdId: household.id, teamId: team.id, volunteerId: team.members[0].id)
         XCTAssertEqual(model.people.map(\.name), ["Lò Văn Pánh"])
-        await model.save(teamId: team.id, volunteerId: team.members[0].id)
+        // Shown as the form opens, before any save.
+        XCTAssertFalse(model.canSave)
+        XCTAssertEqual(model.fieldErrors[.topics], ["Chọn ít nhất một nội dung hướng dẫn"])
+        await model.save()
         XCTAssertEqual(model.error?.code, .invalid)
         XCTAssertEqual(model.error?.action, .fixFields)
-        XCTAssertEqual(model.fieldErrors[.topics], ["Chọn ít nhất một nội dung hướng dẫn"])
         XCTAssertNil(model.savedVisitId)
 
-        model.toggleSkill("online_payment", for: model.people[0].id)
-        model.topics = ["cashless_payment"]
-        await model.save(teamId: team.id, volunteerId: team.members[0].id)
+        await model.toggleSkill("online_payment", for: model.people[0].id)
+        await model.toggleTopic("cashless_payment")
+        XCTAssertTrue(model.canSave)
+        await model.save()
         XCTAssertNotNil(model.savedVisitId)
         XCTAssertEqual(try db.householdDetail(householdId: household.id).status, .visited)
+    }
+
+    @MainActor
+    func testRegisteringAHouseholdShowsProblemsPerFieldThenSaves() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = try Database.open(path: dir.appendingPathComponent("device.db").path)
+        let village = try db.addVillage(communeKey: "2025:c:03646", name: "Bản Mòng")
+        let model = RegisterHouseholdModel(db: db)
+        await model.start(villageId: village)
+        XCTAssertFalse(model.canSave)
+        XCTAssertEqual(model.problems["address"]?.map(\.code), ["required"])
+        XCTAssertEqual(model.problems["consent"]?.map(\.code), ["consent_missing"])
+        await model.setAddress("Số 7, tổ 2")
+        await model.setMemberName(0, "Lò Văn Pánh")
+        await model.recordConsent()
+        XCTAssertTrue(model.canSave)
+        await model.save()
+        let id = try XCTUnwrap(model.savedHouseholdId)
+        XCTAssertEqual(try db.householdDetail(householdId: id).members.map(\.person.fullName), ["Lò Văn Pánh"])
     }
 
     func testEveryErrorCodeHasAnActionAndTheCoresMessages() {
@@ -50,10 +73,10 @@ final class PresentationTests: XCTestCase {
             .unavailable, .serverError, .unexpected,
         ]
         for code in all {
-            XCTAssertFalse(code.messageVi().isEmpty)
-            XCTAssertFalse(code.messageEn().isEmpty)
+            XCTAssertFalse(errorMessageVi(code: code).isEmpty)
+            XCTAssertFalse(errorMessageEn(code: code).isEmpty)
         }
-        XCTAssertEqual(ErrorCode.diskFull.action(), .freeSpace)
+        XCTAssertEqual(errorAction(code: .diskFull), .freeSpace)
         XCTAssertEqual(UiError.unexpected.action, .contactLeader)
     }
 }

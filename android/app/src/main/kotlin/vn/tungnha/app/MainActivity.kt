@@ -54,13 +54,13 @@ private fun App(models: AppModels) {
             list = models.households,
             sync = models.sync,
             onOpen = { id ->
-                models.recordVisit.open(id)
+                models.recordVisit.openAtHousehold(id, teamId, memberId)
                 route = Route.RecordVisit(id)
             },
         )
         is Route.RecordVisit -> RecordVisitScreen(
             vm = models.recordVisit,
-            onSave = { models.recordVisit.save(teamId, memberId) },
+            onSave = { models.recordVisit.save() },
             onDone = {
                 models.households.refresh()
                 route = Route.Households

@@ -9,6 +9,9 @@ import vn.tungnha.core.ErrorCode
 import vn.tungnha.core.SyncCancel
 import vn.tungnha.core.SyncSettings
 import vn.tungnha.core.TungNhaException
+import vn.tungnha.core.errorAction
+import vn.tungnha.core.errorMessageEn
+import vn.tungnha.core.errorMessageVi
 import java.io.File
 import java.io.RandomAccessFile
 import kotlin.test.assertContains
@@ -30,12 +33,12 @@ class ErrorActionTest {
     @Test
     fun everyCodeHasAnActionAndTheCoresMessages() {
         for (code in ErrorCode.entries) {
-            assertTrue(code.messageVi().isNotBlank() && code.messageEn().isNotBlank(), "$code")
-            assertNotEquals(code.messageVi(), code.messageEn(), "$code")
+            assertTrue(errorMessageVi(code).isNotBlank() && errorMessageEn(code).isNotBlank(), "$code")
+            assertNotEquals(errorMessageVi(code), errorMessageEn(code), "$code")
         }
-        assertEquals(ErrorAction.entries.toSet(), ErrorCode.entries.map { it.action() }.toSet(), "every action is chosen for some code")
+        assertEquals(ErrorAction.entries.toSet(), ErrorCode.entries.map { errorAction(it) }.toSet(), "every action is chosen for some code")
         // A full phone cannot be made here: the mapping is what there is to test.
-        assertEquals(listOf(ErrorCode.DISK_FULL), ErrorCode.entries.filter { it.action() == ErrorAction.FREE_SPACE })
+        assertEquals(listOf(ErrorCode.DISK_FULL), ErrorCode.entries.filter { errorAction(it) == ErrorAction.FREE_SPACE })
     }
 
     @Test
@@ -49,8 +52,8 @@ class ErrorActionTest {
             assertEquals(e.messageVi, e.messageVi(), "the accessor reads the case's field")
 
             val vm = RecordVisitViewModel(db, this, Dispatchers.IO)
-            vm.open(h).join()
-            vm.save(c.teamId, c.volunteerId).join()
+            vm.openAtHousehold(h, c.teamId, c.volunteerId).join()
+            vm.save().join()
             val error = assertNotNull(vm.state.value.error)
             assertEquals(ErrorAction.FIX_FIELDS, error.action)
             assertTrue(vm.state.value.fieldErrors.isNotEmpty(), "shown next to the fields")
@@ -101,7 +104,7 @@ class ErrorActionTest {
         val e = assertFailsWith<TungNhaException.Storage> { Database.open(path.toString()) }
         assertEquals(ErrorCode.SCHEMA_TOO_NEW, e.code())
         assertEquals(ErrorAction.UPDATE_APP, e.action())
-        assertEquals(ErrorCode.SCHEMA_TOO_NEW.messageVi(), e.messageVi())
+        assertEquals(errorMessageVi(ErrorCode.SCHEMA_TOO_NEW), e.messageVi())
     }
 
     @Test
@@ -140,7 +143,7 @@ class ErrorActionTest {
 
                 val bare = refusal("/bare")
                 assertEquals(Triple(ErrorCode.UNAVAILABLE, ErrorAction.RETRY_LATER, 503.toUShort()), Triple(bare.code(), bare.action(), bare.status))
-                assertEquals(ErrorCode.UNAVAILABLE.messageVi(), bare.messageVi(), "no message sent: the core's")
+                assertEquals(errorMessageVi(ErrorCode.UNAVAILABLE), bare.messageVi(), "no message sent: the core's")
                 assertEquals(ErrorCode.UNAVAILABLE, refusal("/proxy").code)
                 assertEquals(ErrorCode.SERVER_ERROR to ErrorAction.RETRY_LATER, refusal("/broken").let { it.code() to it.action() })
                 val newer = refusal("/newer")

@@ -9,6 +9,7 @@ import vn.tungnha.core.PersonInput
 import vn.tungnha.core.Relation
 import vn.tungnha.core.TeamInput
 import vn.tungnha.core.TeamMemberInput
+import vn.tungnha.core.TeamRole
 import vn.tungnha.core.VisitInput
 import vn.tungnha.core.VisitPlace
 import java.nio.file.Files
@@ -47,14 +48,14 @@ class Commune(val db: Database, communeKey: String = COMMUNE, villageName: Strin
             communeKey,
             "Tổ CNSCĐ $villageName",
             listOf(
-                TeamMemberInput("Lò Văn Thắng", Organisation.YouthUnion, "leader", "Tổ trưởng", canVerify = true),
-                TeamMemberInput("Quàng Thị Hoa", Organisation.WomensUnion, "member", "Tổ viên"),
+                TeamMemberInput("Lò Văn Thắng", Organisation.YouthUnion, TeamRole("leader", "Tổ trưởng", canVerify = true)),
+                TeamMemberInput("Quàng Thị Hoa", Organisation.WomensUnion, TeamRole("member", "Tổ viên")),
             ),
         ),
     )
     val teamId: String get() = team.id
-    val leaderId: String = team.members.first { it.canVerify }.id
-    val volunteerId: String = team.members.first { !it.canVerify }.id
+    val leaderId: String = team.members.first { it.role.canVerify }.id
+    val volunteerId: String = team.members.first { !it.role.canVerify }.id
 
     init {
         db.assignVillage(teamId, villageId, null)

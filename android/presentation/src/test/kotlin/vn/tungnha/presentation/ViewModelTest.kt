@@ -17,6 +17,7 @@ import vn.tungnha.core.SyncSettings
 import java.time.Instant
 import kotlin.test.assertContains
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
@@ -62,32 +63,35 @@ class ViewModelTest {
             val c = Commune(db)
             val (h, people) = c.household("Số 12, tổ 3", "Lò Văn Pánh", "Lò Thị Xuân")
             val vm = RecordVisitViewModel(db, this, Dispatchers.IO)
-            vm.open(h).join()
+            vm.openAtHousehold(h, c.teamId, c.volunteerId).join()
             assertEquals(listOf("Lò Văn Pánh", "Lò Thị Xuân"), vm.state.value.people.map { it.name })
-            assertEquals("Số 12, tổ 3, Bản Mòng", vm.state.value.householdLabel)
+            assertEquals("Số 12, tổ 3, Bản Mòng", vm.state.value.placeLabel)
             assertEquals(5, vm.skillChoices.size)
-
-            val pending = db.pendingCount()
-            vm.save(c.teamId, c.volunteerId).join()
+            // Shown as soon as the form opens, before any save.
             val s = vm.state.value
-            assertEquals(ErrorCode.INVALID, s.error?.code)
-            assertEquals(ErrorAction.FIX_FIELDS, s.error?.action)
+            assertFalse(s.canSave)
             assertEquals(listOf("Chọn ít nhất một người được hướng dẫn"), s.fieldErrors[RecordVisitViewModel.Field.ATTENDEES])
             assertEquals(listOf("Chọn ít nhất một nội dung hướng dẫn"), s.fieldErrors[RecordVisitViewModel.Field.TOPICS])
-            assertNull(s.savedVisitId)
+
+            // Saving anyway: the core refuses, nothing is written.
+            val pending = db.pendingCount()
+            vm.save().join()
+            assertEquals(ErrorCode.INVALID, vm.state.value.error?.code)
+            assertEquals(ErrorAction.FIX_FIELDS, vm.state.value.error?.action)
+            assertNull(vm.state.value.savedVisitId)
             assertEquals(pending, db.pendingCount(), "nothing written")
 
             vm.toggleSkill(people[1], "online_payment") // ticking a skill marks the person present
             vm.toggleTopic("cashless_payment")
-            vm.setOccurredAt(Instant.now().plusSeconds(3 * 86_400))
-            vm.save(c.teamId, c.volunteerId).join()
+            vm.setOccurredAt(Instant.now().plusSeconds(3 * 86_400)).join()
             val future = vm.state.value.fieldErrors[RecordVisitViewModel.Field.WHEN].orEmpty()
             assertTrue(future.single().contains("tương lai"), "Vietnamese message next to the time: $future")
             assertEquals(null, vm.state.value.fieldErrors[RecordVisitViewModel.Field.ATTENDEES])
 
             vm.setOccurredAt(hoursAgo(1))
-            vm.setNotes("Hướng dẫn chuyển khoản bằng mã QR")
-            vm.save(c.teamId, c.volunteerId).join()
+            vm.setNotes("Hướng dẫn chuyển khoản bằng mã QR").join()
+            assertTrue(vm.state.value.canSave)
+            vm.save().join()
             val saved = assertNotNull(vm.state.value.savedVisitId)
             assertTrue(vm.state.value.fieldErrors.isEmpty())
             val visit = db.householdDetail(h).visits.single()
@@ -121,12 +125,12 @@ class ViewModelTest {
             val (h1, p1) = c.household("Số 4", "Tòng Thị Phới")
             c.household("Số 5", "Lường Văn Chăm")
             val report = SelfReportViewModel(db, this, Channel.APP, Dispatchers.IO)
-            report.start(p1[0])
-            ALL_SKILLS.forEach(report::toggle)
-            report.toggle("online_shopping")
-            report.toggle("online_shopping")
-            report.submit().join()
-            assertNotNull(report.state.value.savedId)
+            report.open(h1).join()
+            ALL_SKILLS.forEach { report.toggle(p1[0], it) }
+            report.toggle(p1[0], "online_shopping")
+            report.toggle(p1[0], "online_shopping").join()
+            report.save().join()
+            assertEquals(1, report.state.value.savedIds.size)
             assertTrue(db.householdDetail(h1).members.single().skills.all { it.level == SkillLevel.SELF_REPORTED })
 
             val figures = FiguresViewModel(db, this, Dispatchers.IO)
@@ -139,9 +143,7 @@ class ViewModelTest {
             assertEquals(50, figures.state.value.visitedPercent)
 
             val nobody = SelfReportViewModel(db, this, Channel.APP, Dispatchers.IO)
-            nobody.start("not-an-id")
-            nobody.toggle("online_payment")
-            nobody.submit().join()
+            nobody.open("not-an-id").join()
             assertEquals(ErrorCode.NOT_FOUND, nobody.state.value.error?.code)
         }
     }
