@@ -58,8 +58,7 @@ struct Plan {
 
 impl Plan {
     fn from_args(rounds: usize, batch: usize) -> Self {
-        let args: Vec<String> = std::env::args().collect();
-        let quick = args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench");
+        let quick = tungnha_testkit::measure::smoke_run();
         if quick {
             Self { quick, rounds: 1, batch: 1 }
         } else {

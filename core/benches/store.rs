@@ -70,8 +70,7 @@ struct Plan {
 impl Plan {
     /// `rounds` × `batch` for a real run; 3 × 3 for a smoke run.
     fn from_args(rounds: usize, batch: usize) -> Self {
-        let args: Vec<String> = std::env::args().collect();
-        let quick = args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench");
+        let quick = tungnha_testkit::measure::smoke_run();
         if quick {
             Self { quick, rounds: 3, batch: 3 }
         } else {

@@ -1,5 +1,12 @@
 //! What the benchmarks print with: medians, quantiles, durations and counts for people.
 
+/// Whether this benchmark run is only a smoke run: `--test`, or `cargo test --benches`
+/// (which passes no `--bench`); a real `cargo bench` measures properly.
+pub fn smoke_run() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench")
+}
+
 /// The median (the mean of the middle two for an even count); NaN for none.
 pub fn median(xs: &mut [f64]) -> f64 {
     xs.sort_by(f64::total_cmp);
