@@ -20,7 +20,7 @@ struct ProblemsView: View {
                     .font(.callout)
                     .foregroundStyle(p.severity == .error ? Color.red : Color.orange)
                     .accessibilityElement(children: .combine)
-                    .accessibilityLabel(Text(p.severity == .error ? "problem.error \(p.localizedMessage)" : "problem.warning \(p.localizedMessage)"))
+                    .accessibilityLabel(p.severity == .error ? Text("problem.error \(p.localizedMessage)") : Text("problem.warning \(p.localizedMessage)"))
                 }
             }
         }
@@ -63,10 +63,10 @@ struct ErrorBanner: View {
 }
 
 /// A tickable row at least 44 pt high: a checkmark icon and the state read out, not colour.
-struct CheckRow<Label: View>: View {
+struct CheckRow<Content: View>: View {
     let checked: Bool
     let action: () -> Void
-    @ViewBuilder let label: () -> Label
+    @ViewBuilder let label: () -> Content
 
     var body: some View {
         Button(action: action) {
@@ -82,7 +82,7 @@ struct CheckRow<Label: View>: View {
         }
         .buttonStyle(.plain)
         .accessibilityAddTraits(checked ? [.isSelected] : [])
-        .accessibilityValue(Text(checked ? "a11y.checked" : "a11y.unchecked"))
+        .accessibilityValue(checked ? Text("a11y.checked") : Text("a11y.unchecked"))
     }
 }
 

@@ -112,7 +112,8 @@ final class AppSession {
         guard let db, !busy else { return }
         busy = true
         error = nil
-        switch await call({ try db.enrol(serverUrl: AppSession.serverUrl, code: code, deviceName: deviceName) }) {
+        let url = AppSession.serverUrl
+        switch await call({ try db.enrol(serverUrl: url, code: code, deviceName: deviceName) }) {
         case let .success(e):
             enrolment = e
             enrolmentSeen = false
