@@ -75,12 +75,17 @@ struct Identity: Hashable {
     }
 }
 
+/// Deployment settings from the Info.plist (nonisolated: read from any thread).
+enum AppConfig {
+    static let serverUrl: String = Bundle.main.object(forInfoDictionaryKey: "TungNhaServerURL") as? String ?? "https://dongbo.example.vn"
+}
+
 /// The database, this device's enrolment, and the villages it knows (for the registration form).
 @MainActor
 @Observable
 final class AppSession {
     /// The province's sync server; set per deployment (Info.plist `TungNhaServerURL`).
-    static let serverUrl: String = Bundle.main.object(forInfoDictionaryKey: "TungNhaServerURL") as? String ?? "https://dongbo.example.vn"
+    nonisolated static var serverUrl: String { AppConfig.serverUrl }
 
     private(set) var db: Database?
     private(set) var enrolment: Enrolment?

@@ -137,7 +137,7 @@ final class FormsTests: XCTestCase {
         let saved = try XCTUnwrap(home.savedVisitId, "\(String(describing: home.error))")
         XCTAssertFalse(home.canSave, "one tap saves once")
         let v = try db.visit(visitId: saved)
-        XCTAssertEqual(v.place, .household(h1))
+        XCTAssertEqual(v.place, .household(householdId: h1))
         XCTAssertEqual(v.attendees.map(\.personId), [p1[1]])
         XCTAssertEqual(v.attendees.first?.actions, ["vneid_activated"])
         XCTAssertEqual(v.notes, "Chuyển khoản bằng mã QR")
@@ -159,7 +159,7 @@ final class FormsTests: XCTestCase {
         XCTAssertTrue(group.canSave, "\(String(describing: group.form))")
         await group.save()
         let session = try db.visit(visitId: try XCTUnwrap(group.savedVisitId))
-        XCTAssertEqual(session.place, .group("Nhà văn hoá bản Mòng"))
+        XCTAssertEqual(session.place, .group(place: "Nhà văn hoá bản Mòng"))
         XCTAssertEqual(Set(session.attendees.compactMap(\.householdId)), [h1, h2])
 
         let figures = FiguresModel(db: db)
