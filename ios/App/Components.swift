@@ -86,7 +86,7 @@ struct CheckRow<Content: View>: View {
     }
 }
 
-/// The main button of a form: full width, at least 44 pt, "saving…" while it runs.
+/// The main button of a form: full width, at least 44 pt, with a progress mark while it saves.
 struct SaveButton: View {
     let title: LocalizedStringKey
     let saving: Bool

@@ -30,8 +30,7 @@ enum SearchPurpose: String, Codable, Hashable {
     case verifyPerson
 }
 
-/// The path of one home's stack, restored from scene storage.
-@MainActor
+/// The path of one home's stack, restored from scene storage (used from views, on the main thread).
 @Observable
 final class Router {
     var path: [Route] = []
