@@ -110,6 +110,31 @@ open func sync(serverUrl: String, settings: SyncSettings? = nil, listener: SyncL
 open func enrol(serverUrl: String, code: String, deviceName: String) throws -> Enrolment
 open func figures(scope: FigureScope, days: DayRange? = nil) throws -> Figures
 open func conflicts() throws -> [Conflict]
+open func villages() throws -> [Village]
+open func enrolment() throws -> Enrolment?
+open func pendingCount() throws -> UInt64
+open func addVillage(communeKey: String, name: String) throws -> VillageId
+open func addTeam(team: TeamInput) throws -> Team
+open func assignVillage(teamId: TeamId, villageId: VillageId, volunteerId: MemberId? = nil) throws -> AssignmentId
+open func addHousehold(household: HouseholdInput) throws -> SavedHousehold
+open func addPerson(householdId: HouseholdId, person: PersonInput) throws -> SavedPerson
+public static func fromJson(json: String) throws -> SelfReportForm
+case household(householdId: HouseholdId
+case group(place: String
+case team(TeamId
+public struct ConsentPurpose
+public var textEn: String
+public struct SkillChoice
+public var plainEn: String
+public struct LearnMore
+public var consentGivenAt: Timestamp?
+public struct Village
+public var communeKey: String?
+case teamLeader
+public var hasEpaymentAdult: Bool?
+public var opsAcked: UInt32
+public struct IndicatorFigure
+public var peopleMasteringAll: UInt32
 open func rejectedOps() throws -> [RejectedOp]
 public func skills() -> [CatalogEntry]
 public func topics() -> [CatalogEntry]

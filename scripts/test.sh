@@ -22,6 +22,9 @@ step "benchmarks compile and run once (smoke; ratios are printed by 'cargo bench
 cargo bench -p tungnha-core --bench store --bench codec --locked -- --test
 scripts/with-postgres.sh bash -c 'cargo bench -p tungnha-e2e --bench sync --locked -- --test && cargo bench -p tungnha-e2e --bench pull --locked -- --test'
 
+step "iOS String Catalog: every key the screens use is there, in Vietnamese and English"
+python3 ios/check-strings.py
+
 if [[ -x scripts/test-kotlin.sh ]]; then
   step "Kotlin JVM tests over the uniffi bindings"
   scripts/test-kotlin.sh

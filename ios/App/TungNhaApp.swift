@@ -3,46 +3,103 @@ import TungNhaCore
 import TungNhaPresentation
 
 /// The app: one database handle (thread-safe; every call runs off the main actor through
-/// `call`), the enrolment screen on first start, then the volunteer's households.
+/// `call`), the enrolment screen on first start, then the home of the role the device was
+/// enrolled as. Each home is a `NavigationStack` over typed `Route`s (Navigation.swift).
 @main
 struct TungNhaApp: App {
-    @StateObject private var session = Session()
+    @State private var session = AppSession()
 
     var body: some Scene {
         WindowGroup {
-            Group {
-                if let db = session.db {
-                    if let enrolment = session.enrolment, let team = enrolment.teamId, let member = enrolment.memberId {
-                        HouseholdListView(db: db, serverUrl: Session.serverUrl, teamId: team, volunteerId: member)
-                    } else {
-                        EnrolView(session: session)
-                    }
-                } else if let error = session.error {
-                    Text(error.message).padding()
-                } else {
-                    ProgressView()
-                }
-            }
-            .task { await session.open() }
+            RootView()
+                .environment(session)
+                .task { await session.open() }
         }
     }
 }
 
-@MainActor
-final class Session: ObservableObject {
-    /// The province's sync server; set per deployment.
-    static let serverUrl = "https://dongbo.example.vn"
+struct RootView: View {
+    @Environment(AppSession.self) private var session
 
-    @Published private(set) var db: Database?
-    @Published private(set) var enrolment: Enrolment?
-    @Published private(set) var error: UiError?
-    @Published private(set) var busy = false
+    var body: some View {
+        if let db = session.db {
+            if let enrolment = session.enrolment, session.enrolmentSeen {
+                HomeStack(db: db, identity: Identity(enrolment))
+            } else {
+                NavigationStack { EnrolView() }
+            }
+        } else if let error = session.error {
+            ContentUnavailableView {
+                Label("app.open.failed", systemImage: "exclamationmark.triangle")
+            } description: {
+                Text(error.localizedMessage)
+            }
+        } else {
+            ProgressView("app.opening")
+        }
+    }
+}
+
+/// Who this device acts as, from its enrolment (the role and area the server gave it).
+struct Identity: Hashable {
+    let role: Role
+    let teamId: TeamId?
+    let memberId: MemberId?
+    let householdId: HouseholdId?
+    let communeKey: String?
+
+    init(_ e: Enrolment) {
+        role = e.role
+        teamId = e.teamId
+        memberId = e.memberId
+        householdId = e.householdId
+        communeKey = e.communeKey
+    }
+
+    /// A volunteer's or leader's team and member id: what visits are recorded as.
+    var teamMember: (team: TeamId, member: MemberId)? {
+        guard let teamId, let memberId else { return nil }
+        return (teamId, memberId)
+    }
+
+    var canVerify: Bool { role == .teamLeader }
+
+    /// The figures this device may look at.
+    var figureScope: FigureScope? {
+        switch role {
+        case .volunteer, .teamLeader: return teamId.map { .team($0) }
+        case .communeOfficial: return communeKey.map { .commune($0) }
+        case .provinceOfficial: return .all
+        case .citizen: return nil
+        }
+    }
+}
+
+/// Deployment settings from the Info.plist (nonisolated: read from any thread).
+enum AppConfig {
+    static let serverUrl: String = Bundle.main.object(forInfoDictionaryKey: "TungNhaServerURL") as? String ?? "https://dongbo.example.vn"
+}
+
+/// The database, this device's enrolment, and the villages it knows (for the registration form).
+@MainActor
+@Observable
+final class AppSession {
+    /// The province's sync server; set per deployment (Info.plist `TungNhaServerURL`).
+    nonisolated static var serverUrl: String { AppConfig.serverUrl }
+
+    private(set) var db: Database?
+    private(set) var enrolment: Enrolment?
+    /// False right after enrolling, while the enrolment screen shows the role and area received.
+    private(set) var enrolmentSeen = true
+    private(set) var villages: [Village] = []
+    private(set) var error: UiError?
+    private(set) var busy = false
 
     func open() async {
         guard db == nil else { return }
-        let path = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
-        try? FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
-        let file = path.appendingPathComponent("tungnha.db").path
+        let dir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("tungnha.db").path
         switch await call({ () -> (Database, Enrolment?) in
             let db = try Database.open(path: file, encryptionKey: nil)
             return (db, try db.enrolment())
@@ -50,19 +107,37 @@ final class Session: ObservableObject {
         case let .success((db, enrolment)):
             self.db = db
             self.enrolment = enrolment
+            await loadVillages()
         case let .failure(e):
             error = e
         }
     }
 
     func enrol(code: String, deviceName: String) async {
-        guard let db else { return }
+        guard let db, !busy else { return }
         busy = true
         error = nil
-        switch await call({ try db.enrol(serverUrl: Session.serverUrl, code: code, deviceName: deviceName) }) {
-        case let .success(e): enrolment = e
-        case let .failure(e): error = e
+        let url = AppSession.serverUrl
+        switch await call({ try db.enrol(serverUrl: url, code: code, deviceName: deviceName) }) {
+        case let .success(e):
+            enrolment = e
+            enrolmentSeen = false
+        case let .failure(e):
+            error = e
         }
         busy = false
+    }
+
+    /// The person read the role and area they received: go to their home.
+    func continueAfterEnrolment() {
+        enrolmentSeen = true
+    }
+
+    /// Villages come with sync; read again after one.
+    func loadVillages() async {
+        guard let db else { return }
+        if case let .success(list) = await call({ try db.villages() }) {
+            villages = list
+        }
     }
 }

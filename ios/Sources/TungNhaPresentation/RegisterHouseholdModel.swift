@@ -26,8 +26,8 @@ public final class RegisterHouseholdModel {
     /// Problems beside each field: `address`, `phone`, `members[1].birth_year`, `consent`…
     public var problems: [String: [Problem]] { problemsByField(form?.problems ?? []) }
 
-    /// The messages to show beside one field, in Vietnamese.
-    public func messages(_ field: String) -> [String] { (problems[field] ?? []).map(\.messageVi) }
+    /// The messages to show beside one field, in the current language (`CoreLanguage`).
+    public func messages(_ field: String) -> [String] { (problems[field] ?? []).map(\.localizedMessage) }
 
     public var canSave: Bool { !saving && savedHouseholdId == nil && form?.canSave == true }
 

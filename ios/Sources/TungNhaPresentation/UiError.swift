@@ -40,14 +40,15 @@ extension TungNhaError {
     }
 }
 
-/// Blocking problems grouped by field path (`phone`, `attendees[0].skills_guided`...).
+/// Blocking problems grouped by field path (`phone`, `attendees[0].skills_guided`...), in the
+/// current language (`CoreLanguage`).
 public func fieldMessages(_ problems: [Problem]) -> [String: [String]] {
-    problems.filter { $0.severity == .error }.reduce(into: [:]) { $0[$1.field, default: []].append($1.messageVi) }
+    problems.filter { $0.severity == .error }.reduce(into: [:]) { $0[$1.field, default: []].append($1.localizedMessage) }
 }
 
-/// Warnings to show after a save (they never block it).
+/// Warnings to show after a save (they never block it), in the current language.
 public func warningMessages(_ problems: [Problem]) -> [String] {
-    problems.filter { $0.severity == .warning }.map(\.messageVi)
+    problems.filter { $0.severity == .warning }.map(\.localizedMessage)
 }
 
 /// Run a synchronous core call off the main actor; the bindings' error becomes a `UiError`.

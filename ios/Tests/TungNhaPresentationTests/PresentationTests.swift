@@ -13,8 +13,14 @@ final class PresentationTests: XCTestCase {
         XCTAssertEqual(RecordVisitModel.formField("team_id"), .other)
     }
 
+    override func tearDown() {
+        CoreLanguage.override = nil
+        super.tearDown()
+    }
+
     @MainActor
     func testValidationComesBackPerField() async throws {
+        CoreLanguage.override = .vi
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let db = try Database.open(path: dir.appendingPathComponent("device.db").path)
