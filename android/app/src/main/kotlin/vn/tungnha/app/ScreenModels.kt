@@ -52,9 +52,12 @@ private fun keepDraft(handle: SavedStateHandle, key: String, json: () -> String?
     return kept
 }
 
-class EnrolScreenModel(app: Application) : AndroidViewModel(app) {
+class EnrolScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.Enrol>()
     val enrol = EnrolViewModel(app.db, app.tn.serverUrl, viewModelScope)
-    init { enrol.check() }
+
+    // An enrolled device goes on to its home; enrolling again waits for the new code.
+    init { if (!route.again) enrol.check() }
 }
 
 class HouseholdsScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {

@@ -11,9 +11,12 @@ import vn.tungnha.core.Role
  * in [TungNhaNavHost].
  */
 object Routes {
-    /** First start: type or scan the enrolment code. Also the start destination (it forwards an enrolled device). */
+    /**
+     * Type or scan the enrolment code. The start destination: it forwards an enrolled device
+     * to its home, unless [again] (the server no longer knows this device: enrol anew).
+     */
     @Serializable
-    data object Enrol
+    data class Enrol(val again: Boolean = false)
 
     /** A volunteer's (or leader's) assignment: filters, search, sync. */
     @Serializable

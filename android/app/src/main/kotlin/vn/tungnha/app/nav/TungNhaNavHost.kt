@@ -34,7 +34,7 @@ import vn.tungnha.app.ui.VerifyScreen
  */
 @Composable
 fun TungNhaNavHost(nav: NavHostController = rememberNavController()) {
-    NavHost(navController = nav, startDestination = Routes.Enrol) {
+    NavHost(navController = nav, startDestination = Routes.Enrol()) {
         composable<Routes.Enrol> {
             val model: EnrolScreenModel = viewModel()
             EnrolScreen(model.enrol, onEnrolled = { home ->
@@ -52,7 +52,7 @@ fun TungNhaNavHost(nav: NavHostController = rememberNavController()) {
                 onGroupSession = { nav.navigate(Routes.GroupSession(r.teamId, r.memberId)) },
                 onSearch = { nav.navigate(Routes.Search(r.teamId, r.memberId, r.leader)) },
                 onFigures = { nav.navigate(Routes.Figures(Routes.FigureScopeKind.TEAM, r.teamId)) },
-                onEnrolAgain = { nav.navigate(Routes.Enrol) { popUpTo(0) } },
+                onEnrolAgain = { nav.navigate(Routes.Enrol(again = true)) { popUpTo(nav.graph.id) { inclusive = true } } },
             )
         }
         composable<Routes.Search> {
@@ -62,7 +62,7 @@ fun TungNhaNavHost(nav: NavHostController = rememberNavController()) {
                 model,
                 onBack = { nav.popBackStack() },
                 onRecordVisit = { nav.navigate(Routes.RecordVisit(it, r.teamId, r.memberId)) },
-                onVerify = if (r.leader) { household, person -> nav.navigate(Routes.Verify(household, person, r.memberId)) } else null,
+                onVerify = if (r.leader) ({ household, person -> nav.navigate(Routes.Verify(household, person, r.memberId)) }) else null,
             )
         }
         composable<Routes.RegisterHousehold> {

@@ -1,6 +1,9 @@
 package vn.tungnha.app.ui
 
+import androidx.annotation.PluralsRes
 import androidx.annotation.StringRes
+import androidx.compose.ui.ExperimentalComposeUiApi
+import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.ReadOnlyComposable
 import androidx.compose.ui.platform.LocalConfiguration
@@ -16,6 +19,11 @@ import vn.tungnha.core.Sex
 import vn.tungnha.core.SkillChoice
 import vn.tungnha.core.SkillLevel
 import vn.tungnha.presentation.UiError
+import java.time.Instant
+import java.time.ZoneId
+import java.time.format.DateTimeFormatter
+import java.time.format.FormatStyle
+import java.util.Locale
 
 /**
  * The one place that picks between the core's two texts (problems, errors, catalog names,
@@ -26,9 +34,25 @@ import vn.tungnha.presentation.UiError
 @Composable
 @ReadOnlyComposable
 fun coreText(vi: String, en: String): String {
-    val locale = ConfigurationCompat.getLocales(LocalConfiguration.current)[0]
-    return if (locale?.language == "en" && en.isNotBlank()) en else vi
+    return if (currentLocale().language == "en" && en.isNotBlank()) en else vi
 }
+
+/** The app's current locale (per-app language, else the phone's). */
+@Composable
+@ReadOnlyComposable
+fun currentLocale(): Locale = ConfigurationCompat.getLocales(LocalConfiguration.current)[0] ?: Locale.getDefault()
+
+/** A moment as a local date and time, in the app's language. */
+@Composable
+@ReadOnlyComposable
+fun formatDateTime(at: Instant): String =
+    DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(currentLocale()).format(at.atZone(ZoneId.systemDefault()))
+
+/** A counted text from `res/values*/strings.xml` `<plurals>`, the count also its argument. */
+@OptIn(ExperimentalComposeUiApi::class)
+@Composable
+@ReadOnlyComposable
+fun plural(@PluralsRes id: Int, count: Int): String = pluralStringResource(id, count, count)
 
 @Composable @ReadOnlyComposable
 fun Problem.text(): String = coreText(messageVi, messageEn)

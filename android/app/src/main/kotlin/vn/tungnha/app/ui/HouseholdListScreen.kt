@@ -40,7 +40,6 @@ import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
@@ -143,7 +142,7 @@ private fun HouseholdRow(row: HouseholdSummary, onClick: () -> Unit, onSelfRepor
         Column(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
             Text(row.headName, style = MaterialTheme.typography.titleMedium)
             Text(
-                stringResource(R.string.household_address_members, row.address, pluralStringResource(R.plurals.people_count, row.memberCount.toInt(), row.memberCount.toInt())),
+                stringResource(R.string.household_address_members, row.address, plural(R.plurals.people_count, row.memberCount.toInt())),
                 style = MaterialTheme.typography.bodyMedium,
             )
             HouseholdStatusLine(row)
@@ -164,8 +163,8 @@ private fun HouseholdStatusLine(row: HouseholdSummary) {
     }
     val text = when (row.status) {
         HouseholdStatus.NOT_VISITED -> stringResource(R.string.status_not_visited)
-        HouseholdStatus.VISITED -> pluralStringResource(R.plurals.status_visited_times, row.visitCount.toInt(), row.visitCount.toInt())
-        HouseholdStatus.GOAL_REACHED -> pluralStringResource(R.plurals.status_goal_reached_masters, row.masteredCount.toInt(), row.masteredCount.toInt())
+        HouseholdStatus.VISITED -> plural(R.plurals.status_visited_times, row.visitCount.toInt())
+        HouseholdStatus.GOAL_REACHED -> plural(R.plurals.status_goal_reached_masters, row.masteredCount.toInt())
     }
     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(4.dp)) {
         Icon(icon, contentDescription = null, tint = color, modifier = Modifier.size(18.dp))
@@ -191,8 +190,8 @@ fun SyncBar(state: SyncViewModel.State, onSync: () -> Unit, onCancel: () -> Unit
                     },
                 )
                 error != null -> Icons.Filled.Error to error.text()
-                state.pending > 0u -> Icons.Filled.Sync to pluralStringResource(R.plurals.sync_pending, state.pending.toInt(), state.pending.toInt())
-                state.rejected.isNotEmpty() -> Icons.Filled.Warning to pluralStringResource(R.plurals.sync_rejected, state.rejected.size, state.rejected.size)
+                state.pending > 0u -> Icons.Filled.Sync to plural(R.plurals.sync_pending, state.pending.toInt())
+                state.rejected.isNotEmpty() -> Icons.Filled.Warning to plural(R.plurals.sync_rejected, state.rejected.size)
                 state.report != null -> Icons.Filled.CheckCircle to stringResource(R.string.sync_done)
                 else -> Icons.Filled.Sync to stringResource(R.string.sync_idle)
             }

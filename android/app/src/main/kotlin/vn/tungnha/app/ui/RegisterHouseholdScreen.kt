@@ -37,14 +37,12 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
-import androidx.core.os.ConfigurationCompat
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import vn.tungnha.app.R
 import vn.tungnha.app.RegisterHouseholdScreenModel
@@ -55,9 +53,6 @@ import vn.tungnha.core.Problem
 import vn.tungnha.core.Relation
 import vn.tungnha.core.Sex
 import vn.tungnha.presentation.RegisterHouseholdViewModel
-import java.time.ZoneId
-import java.time.format.DateTimeFormatter
-import java.time.format.FormatStyle
 
 /**
  * Register a household: village, address, contact phone, the head and the other members,
@@ -200,8 +195,7 @@ private fun ConsentCard(vm: RegisterHouseholdViewModel, draft: HouseholdDraft, p
         DraftTextField(draft.consentGivenBy, vm::setConsentGivenBy, stringResource(R.string.register_consent_by), emptyList())
         val at = draft.consentGivenAt
         if (at != null) {
-            val locale = ConfigurationCompat.getLocales(LocalConfiguration.current)[0]
-            val time = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale).format(at.atZone(ZoneId.systemDefault()))
+            val time = formatDateTime(at)
             Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }) {
                 Icon(Icons.Filled.CheckCircle, contentDescription = null, tint = MaterialTheme.colorScheme.secondary)
                 Text(stringResource(R.string.register_consent_recorded, draft.consentGivenBy, time), style = MaterialTheme.typography.bodyMedium)

@@ -27,7 +27,6 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -63,7 +62,7 @@ fun SearchScreen(
             ErrorBanner(state.error, Modifier.padding(12.dp))
             if (state.query.isNotBlank() && !state.loading) {
                 Text(
-                    pluralStringResource(R.plurals.search_total, state.total.toInt(), state.total.toInt()),
+                    plural(R.plurals.search_total, state.total.toInt()),
                     modifier = Modifier.padding(horizontal = 16.dp),
                     style = MaterialTheme.typography.labelLarge,
                 )

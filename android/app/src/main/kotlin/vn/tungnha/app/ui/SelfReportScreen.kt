@@ -23,7 +23,6 @@ import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalUriHandler
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
@@ -57,7 +56,7 @@ fun SelfReportScreen(model: SelfReportScreenModel, onBack: (() -> Unit)?) {
                 Card(Modifier.fillMaxWidth().semantics { liveRegion = LiveRegionMode.Polite }) {
                     Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         Icon(Icons.Filled.CheckCircle, contentDescription = null, tint = MaterialTheme.colorScheme.secondary)
-                        Text(pluralStringResource(R.plurals.selfreport_saved, state.savedIds.size, state.savedIds.size), style = MaterialTheme.typography.titleMedium)
+                        Text(plural(R.plurals.selfreport_saved, state.savedIds.size), style = MaterialTheme.typography.titleMedium)
                     }
                 }
             }

@@ -29,7 +29,6 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
@@ -77,14 +76,14 @@ fun VerifyScreen(vm: VerifyViewModel, onBack: () -> Unit) {
             ProblemList(state.problems.values.flatten())
             if (state.verified.isNotEmpty()) {
                 Text(
-                    pluralStringResource(R.plurals.verify_done, state.verified.size, state.verified.size),
+                    plural(R.plurals.verify_done, state.verified.size),
                     style = MaterialTheme.typography.titleMedium,
                     modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite },
                 )
             }
             ErrorBanner(state.error)
             SaveButton(
-                pluralStringResource(R.plurals.verify_save, state.ticked.size, state.ticked.size),
+                plural(R.plurals.verify_save, state.ticked.size),
                 enabled = state.canVerify, saving = state.saving, onClick = { vm.verify() },
             )
             CorrectionCard(vm, state)

@@ -31,14 +31,11 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalConfiguration
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
-import androidx.core.os.ConfigurationCompat
 import vn.tungnha.app.R
 import vn.tungnha.core.Problem
 import vn.tungnha.core.Severity
@@ -48,8 +45,6 @@ import java.time.Instant
 import java.time.LocalTime
 import java.time.ZoneId
 import java.time.ZoneOffset
-import java.time.format.DateTimeFormatter
-import java.time.format.FormatStyle
 
 /** The core's problems of the visit form that belong to one part of the screen. */
 private fun List<Problem>.of(field: Field) = filter { RecordVisitViewModel.formField(it.field) == field }
@@ -73,7 +68,7 @@ fun VisitFormContent(vm: RecordVisitViewModel, state: RecordVisitViewModel.State
         HorizontalDivider()
         val present = state.people.count { it.present }
         SectionTitle(stringResource(R.string.visit_people))
-        Text(pluralStringResource(R.plurals.visit_present_count, present, present), style = MaterialTheme.typography.bodyMedium)
+        Text(plural(R.plurals.visit_present_count, present), style = MaterialTheme.typography.bodyMedium)
         peopleHeader()
         ProblemList(problems.of(Field.ATTENDEES))
         state.people.forEach { p ->
@@ -149,8 +144,7 @@ private fun WhenPicker(at: Instant?, onChange: (Instant?) -> Unit) {
         RadioRow(at == null, { onChange(null) }, stringResource(R.string.visit_when_now))
         RadioRow(at != null, { pickDay = true }, stringResource(R.string.visit_when_earlier))
         if (at != null) {
-            val locale = ConfigurationCompat.getLocales(LocalConfiguration.current)[0]
-            val text = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale).format(at.atZone(zone))
+            val text = formatDateTime(at)
             Row(verticalAlignment = Alignment.CenterVertically) {
                 Text(text, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(start = 12.dp).weight(1f))
                 TextButton(onClick = { pickDay = true }) { Text(stringResource(R.string.action_change)) }
