@@ -72,6 +72,7 @@ dependencies {
     implementation(libs.kotlinx.serialization.json)
     implementation(libs.appcompat)
     implementation(libs.play.services.code.scanner)
+    implementation(libs.zxing.core)
     debugImplementation(libs.compose.ui.tooling)
     coreLibraryDesugaring(libs.desugar.jdk.libs)
 }

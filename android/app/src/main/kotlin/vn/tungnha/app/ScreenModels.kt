@@ -66,7 +66,8 @@ class HouseholdsScreenModel(app: Application, handle: SavedStateHandle) : Androi
     val sync = SyncViewModel(app.db, app.tn.serverUrl, viewModelScope)
 
     init {
-        list.load(route.teamId, route.memberId)
+        // A leader sees the whole team's assignment; a volunteer their own.
+        list.load(route.teamId, if (route.leader) null else route.memberId)
         sync.refreshQueues()
     }
 

@@ -48,7 +48,7 @@ fun currentLocale(): Locale = ConfigurationCompat.getLocales(LocalConfiguration.
 fun formatDateTime(at: Instant): String =
     DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(currentLocale()).format(at.atZone(ZoneId.systemDefault()))
 
-/** A counted text from `res/values*/strings.xml` `<plurals>`, the count also its argument. */
+/** A counted text from the `<plurals>` of strings.xml, the count also its argument. */
 @OptIn(ExperimentalComposeUiApi::class)
 @Composable
 @ReadOnlyComposable
