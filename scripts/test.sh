@@ -9,6 +9,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "rustfmt"
 cargo fmt --all --check
 
+step "UI text: no user-visible literals in Kotlin or Swift; vi and en string resources with the same keys"
+scripts/check-ui-text.sh
+
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

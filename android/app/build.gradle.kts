@@ -2,6 +2,8 @@ plugins {
     alias(libs.plugins.android.application)
     alias(libs.plugins.kotlin.android)
     alias(libs.plugins.kotlin.compose)
+    // Navigation Compose's typed routes are @Serializable classes.
+    alias(libs.plugins.kotlin.serialization)
 }
 
 android {
@@ -34,6 +36,8 @@ android {
     }
 
     compileOptions {
+        // The bindings use java.time (Instant, LocalDate), which minSdk 24 needs desugared.
+        isCoreLibraryDesugaringEnabled = true
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
@@ -62,5 +66,13 @@ dependencies {
     implementation(libs.activity.compose)
     implementation(libs.lifecycle.viewmodel.compose)
     implementation(libs.lifecycle.runtime.compose)
+    implementation(libs.lifecycle.viewmodel.savedstate)
+    implementation(libs.compose.material.icons.extended)
+    implementation(libs.navigation.compose)
+    implementation(libs.kotlinx.serialization.json)
+    implementation(libs.appcompat)
+    implementation(libs.play.services.code.scanner)
+    implementation(libs.zxing.core)
     debugImplementation(libs.compose.ui.tooling)
+    coreLibraryDesugaring(libs.desugar.jdk.libs)
 }

@@ -1,26 +1,184 @@
 package vn.tungnha.app
 
 import android.app.Application
+import android.os.Bundle
+import androidx.core.os.bundleOf
 import androidx.lifecycle.AndroidViewModel
+import androidx.lifecycle.SavedStateHandle
 import androidx.lifecycle.viewModelScope
+import androidx.navigation.toRoute
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.launch
+import vn.tungnha.app.nav.Routes
+import vn.tungnha.core.Channel
+import vn.tungnha.core.Database
+import vn.tungnha.core.FigureScope
+import vn.tungnha.core.SearchHit
+import vn.tungnha.core.TungNhaException
+import vn.tungnha.core.Village
 import vn.tungnha.presentation.EnrolViewModel
 import vn.tungnha.presentation.FiguresViewModel
 import vn.tungnha.presentation.HouseholdListViewModel
+import vn.tungnha.presentation.Outcome
 import vn.tungnha.presentation.RecordVisitViewModel
+import vn.tungnha.presentation.RegisterHouseholdViewModel
+import vn.tungnha.presentation.SearchViewModel
+import vn.tungnha.presentation.SelfReportViewModel
 import vn.tungnha.presentation.SyncViewModel
+import vn.tungnha.presentation.VerifyViewModel
+import vn.tungnha.presentation.call
 
-/**
- * androidx ViewModels that own the plain-Kotlin view-models of :presentation for the
- * lifetime of a screen (their coroutines run in viewModelScope and stop with it). All the
- * logic is in :presentation, tested on the JVM; these only wire the Android lifecycle.
+/*
+ * One androidx ViewModel per screen. Each owns the plain-Kotlin view-model of :presentation
+ * (tested on the JVM) with viewModelScope, reads its route's arguments from the
+ * SavedStateHandle, and, where a draft must survive process death, keeps the core form's
+ * JSON there. No logic of their own: the rules are the core's, the state the presentation's.
+ * Navigation Compose creates them per back-stack entry with the default factory, which
+ * passes (Application, SavedStateHandle).
  */
-class AppModels(app: Application) : AndroidViewModel(app) {
-    private val tn = app as TungNhaApplication
-    private val db get() = tn.database
 
-    val enrol by lazy { EnrolViewModel(db, tn.serverUrl, viewModelScope) }
-    val households by lazy { HouseholdListViewModel(db, viewModelScope) }
-    val recordVisit by lazy { RecordVisitViewModel(db, viewModelScope) }
-    val sync by lazy { SyncViewModel(db, tn.serverUrl, viewModelScope) }
-    val figures by lazy { FiguresViewModel(db, viewModelScope) }
+private val Application.tn get() = this as TungNhaApplication
+private val Application.db: Database get() = tn.database
+
+/** Keeps a form's JSON in [handle] under [key] whenever Android saves state; returns what was kept. */
+private fun keepDraft(handle: SavedStateHandle, key: String, json: () -> String?): String? {
+    val kept = handle.get<Bundle>(key)?.getString(key)
+    handle.setSavedStateProvider(key) {
+        bundleOf(key to try { json() } catch (_: TungNhaException) { null })
+    }
+    return kept
+}
+
+class EnrolScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.Enrol>()
+    val enrol = EnrolViewModel(app.db, app.tn.serverUrl, viewModelScope)
+
+    // An enrolled device goes on to its home; enrolling again waits for the new code.
+    init { if (!route.again) enrol.check() }
+}
+
+class HouseholdsScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.Households>()
+    val list = HouseholdListViewModel(app.db, viewModelScope)
+    val sync = SyncViewModel(app.db, app.tn.serverUrl, viewModelScope)
+
+    init {
+        // A leader sees the whole team's assignment; a volunteer their own.
+        list.load(route.teamId, if (route.leader) null else route.memberId)
+        sync.refreshQueues()
+    }
+
+    /** Back from another screen, or after a sync: read the list and the queues again. */
+    fun refresh() {
+        list.refresh()
+        sync.refreshQueues()
+    }
+}
+
+class SearchScreenModel(app: Application, private val handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.Search>()
+    val search = SearchViewModel(app.db, viewModelScope)
+
+    init { handle.get<String>(QUERY)?.takeIf { it.isNotBlank() }?.let { search.search(it) } }
+
+    fun setQuery(query: String) {
+        handle[QUERY] = query
+        search.search(query)
+    }
+
+    private companion object { const val QUERY = "query" }
+}
+
+class RegisterHouseholdScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.RegisterHousehold>()
+    val form = RegisterHouseholdViewModel(app.db, viewModelScope)
+
+    private val _villages = MutableStateFlow<List<Village>>(emptyList())
+    /** The villages this device knows (from sync), for the village picker. */
+    val villages: StateFlow<List<Village>> = _villages.asStateFlow()
+
+    init {
+        val kept = keepDraft(handle, DRAFT) { form.draftJson() }
+        if (kept != null) form.restore(kept) else form.start(route.villageId)
+        viewModelScope.launch {
+            val r = call(Dispatchers.IO) { app.db.villages() }
+            if (r is Outcome.Ok) _villages.value = r.value
+        }
+    }
+
+    private companion object { const val DRAFT = "household_draft" }
+}
+
+/** A visit at one household. (RecordVisitViewModel keeps no draft JSON yet: the ticks live as long as this model.) */
+class RecordVisitScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.RecordVisit>()
+    val visit = RecordVisitViewModel(app.db, viewModelScope)
+    init { visit.openAtHousehold(route.householdId, route.teamId, route.memberId) }
+}
+
+/** A group session: the place first, then attendees found by search across the households in scope. */
+class GroupSessionScreenModel(app: Application, private val handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.GroupSession>()
+    val visit = RecordVisitViewModel(app.db, viewModelScope)
+    val search = SearchViewModel(app.db, viewModelScope, pageSize = 20u)
+
+    /** The place once the session started; `null` while the volunteer is still naming it. */
+    val place: StateFlow<String?> = handle.getStateFlow(PLACE, null)
+
+    init { place.value?.let { visit.openGroupSession(it, route.teamId, route.memberId) } }
+
+    fun start(place: String) {
+        handle[PLACE] = place
+        visit.openGroupSession(place, route.teamId, route.memberId)
+    }
+
+    fun add(hit: SearchHit) {
+        visit.addPeople(listOf(hit))
+    }
+
+    private companion object { const val PLACE = "place" }
+}
+
+class CorrectVisitScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.CorrectVisit>()
+    val visit = RecordVisitViewModel(app.db, viewModelScope)
+    init { visit.openCorrection(route.visitId) }
+}
+
+class SelfReportScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.SelfReport>()
+    val form = SelfReportViewModel(app.db, viewModelScope, if (route.byVolunteer) Channel.VOLUNTEER else Channel.APP)
+
+    init {
+        val kept = keepDraft(handle, DRAFT) { form.draftJson() }
+        if (kept != null) form.restore(kept) else form.open(route.householdId)
+    }
+
+    private companion object { const val DRAFT = "self_report_draft" }
+}
+
+class VerifyScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.Verify>()
+    val verify = VerifyViewModel(app.db, viewModelScope)
+    init { verify.open(route.householdId, route.personId, route.leaderId) }
+}
+
+class FiguresScreenModel(app: Application, handle: SavedStateHandle) : AndroidViewModel(app) {
+    val route = handle.toRoute<Routes.Figures>()
+    val figures = FiguresViewModel(app.db, viewModelScope)
+
+    init { reload() }
+
+    fun reload() {
+        val key = route.key
+        val scope = when {
+            route.scope == Routes.FigureScopeKind.TEAM && key != null -> FigureScope.Team(key)
+            route.scope == Routes.FigureScopeKind.COMMUNE && key != null -> FigureScope.Commune(key)
+            else -> FigureScope.All
+        }
+        figures.load(scope)
+    }
 }
