@@ -27,6 +27,7 @@ mod forms;
 mod household;
 mod ids;
 mod model;
+mod screens;
 mod setup;
 mod sync;
 mod time;
