@@ -1,6 +1,8 @@
 package vn.tungnha.app.ui
 
+import vn.tungnha.app.R
 import androidx.compose.foundation.clickable
+import androidx.compose.ui.res.stringResource
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -79,9 +81,22 @@ private fun HouseholdRow(row: HouseholdSummary, onClick: () -> Unit) {
 fun SyncBar(state: SyncViewModel.State, onSync: () -> Unit, onCancel: () -> Unit) {
     Column(Modifier.fillMaxWidth().padding(12.dp)) {
         Row(verticalAlignment = androidx.compose.ui.Alignment.CenterVertically) {
-            Text(state.statusLine, modifier = Modifier.weight(1f))
+            Text(syncStatusText(state.status), modifier = Modifier.weight(1f))
             if (state.running) TextButton(onClick = onCancel) { Text("Huỷ") } else TextButton(onClick = onSync) { Text("Đồng bộ") }
         }
         if (state.running) LinearProgressIndicator(Modifier.fillMaxWidth())
     }
+}
+
+/** The sync status line: the view-model's typed status mapped to string resources (the error's text is the core's). */
+@Composable
+fun syncStatusText(status: SyncViewModel.Status): String = when (status) {
+    SyncViewModel.Status.Idle -> ""
+    SyncViewModel.Status.Sending -> stringResource(R.string.sync_sending)
+    SyncViewModel.Status.Applying -> stringResource(R.string.sync_applying)
+    SyncViewModel.Status.Retrying -> stringResource(R.string.sync_retrying)
+    is SyncViewModel.Status.Failed -> status.error.message
+    is SyncViewModel.Status.Unsent -> stringResource(R.string.sync_unsent, status.count.toLong())
+    is SyncViewModel.Status.Refused -> stringResource(R.string.sync_refused, status.count.toLong())
+    SyncViewModel.Status.Synced -> stringResource(R.string.sync_done)
 }
