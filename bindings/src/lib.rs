@@ -16,7 +16,9 @@
 //! figures, refused operations and conflicts, the setup an official does), the editing
 //! screens' forms ([`HouseholdForm`], [`VisitForm`], [`SelfReportForm`],
 //! [`VerificationForm`], [`CorrectionForm`]: the core's drafts, problems per field as the
-//! person types), and the catalogs the screens show.
+//! person types), the read-only screens (`home`, `householdScreen`, `syncStatus` with the fix
+//! of a refused visit, `settingsScreen`: the core's `screens` module), and the catalogs the
+//! screens show.
 
 uniffi::setup_scaffolding!();
 

@@ -23,7 +23,7 @@ struct HouseholdListView: View {
             List {
                 Section {
                     HStack {
-                        Text(sync.statusLine).font(.footnote)
+                        SyncStatusText(status: sync.status).font(.footnote)
                         Spacer()
                         if sync.running {
                             Button("Huỷ") { sync.cancel() }
@@ -70,6 +70,24 @@ struct HouseholdListView: View {
         case .notVisited: return "Chưa đến"
         case .visited: return "Đã đến \(row.visitCount) lần"
         case .goalReached: return "Đạt mục tiêu: \(row.masteredCount) người thành thạo 5 kỹ năng"
+        }
+    }
+}
+
+/// The sync status line: the model's typed status as localized strings (an error's text is the core's).
+struct SyncStatusText: View {
+    let status: SyncModel.Status
+
+    var body: some View {
+        switch status {
+        case .idle: Text(verbatim: "")
+        case .sending: Text("sync.sending")
+        case .applying: Text("sync.applying")
+        case .retrying: Text("sync.retrying")
+        case let .failed(error): Text(verbatim: error.message)
+        case let .unsent(count): Text("sync.unsent \(Int(count))")
+        case let .refused(count): Text("sync.refused \(Int(count))")
+        case .synced: Text("sync.done")
         }
     }
 }
