@@ -14,7 +14,7 @@ use tungnha_core::ids::{HouseholdId, MemberId, OpId, PersonId, TeamId, VillageId
 use tungnha_core::model::{Channel, Household, HouseholdStatus, HouseholdSummary, Person, SelfReport, SkillLevel, VisitPlace};
 use tungnha_core::problem::Problem;
 use tungnha_core::screens::{
-    FilterCounts, HomeQuery, HomeScreen, HouseholdFilter, HouseholdScreen, Language, LadderStep, MemberLadder, PrivacyNotice,
+    FilterCounts, HomeQuery, HomeScreen, HouseholdFilter, HouseholdScreen, LadderStep, Language, MemberLadder, PrivacyNotice,
     RefusedAction, RefusedItem, Settings, SettingsScreen, SkillSource, SyncStatus, VillageChip, VisitAttendee, VisitEntry,
 };
 use tungnha_core::store::TodaysWork;

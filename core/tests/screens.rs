@@ -135,7 +135,9 @@ fn the_ladder_names_each_level_with_when_and_through_what() {
     f.store.verify_skills(p[1], &[skill.to_owned()], f.leader).unwrap();
     let verified = step(p[1]);
     assert_eq!(verified.level, SkillLevel::Verified);
-    assert!(matches!(verified.source, Some(SkillSource::Verification { leader_id, leader_name: Some(ref n) }) if leader_id == f.leader && n == "Lò Văn Thắng"));
+    assert!(
+        matches!(verified.source, Some(SkillSource::Verification { leader_id, leader_name: Some(ref n) }) if leader_id == f.leader && n == "Lò Văn Thắng")
+    );
     assert_eq!(step(p[0]).level, SkillLevel::NotStarted, "the head was not there");
 
     // A group session at the commune hall with a member of each household, then corrected.
@@ -191,7 +193,10 @@ fn a_refused_visit_is_shown_with_its_reason_and_fixed() {
     assert_eq!(status.last_sync_at, Some(at(10, 20)));
     let item = &status.refused[0];
     assert_eq!((item.entity, item.title.as_str(), item.occurred_at), (Entity::Visit, "Số 9, bản Mòng", Some(at(10, 9))));
-    assert_eq!((item.code, item.reason_vi.as_str(), item.reason_en.as_str()), (RejectCode::Invalid, "Dữ liệu không hợp lệ", "Invalid data"));
+    assert_eq!(
+        (item.code, item.reason_vi.as_str(), item.reason_en.as_str()),
+        (RejectCode::Invalid, "Dữ liệu không hợp lệ", "Invalid data")
+    );
     assert_eq!(item.problems, vec![reason]);
     assert_eq!(item.actions, vec![RefusedAction::Fix, RefusedAction::Discard]);
     assert_eq!(f.store.home(f.team, f.volunteer, day(10), &HomeQuery::default()).unwrap().refused, 1);
@@ -219,7 +224,13 @@ fn a_refused_visit_is_shown_with_its_reason_and_fixed() {
     let (h2, p2) = f.household("Số 10, bản Mòng", "Cầm Thị Ơn", &[]);
     f.store.record_visit(&f.visit(h2, &p2, &["online_safety"], at(10, 12))).unwrap();
     let op2 = *visit_ops(&f).last().unwrap();
-    let refusal = Rejection { op_id: op2, code: RejectCode::OutOfScope, message_vi: "Ngoài địa bàn".into(), message_en: "Outside".into(), problems: vec![] };
+    let refusal = Rejection {
+        op_id: op2,
+        code: RejectCode::OutOfScope,
+        message_vi: "Ngoài địa bàn".into(),
+        message_en: "Outside".into(),
+        problems: vec![],
+    };
     f.store.apply_sync_response(&answer(vec![], vec![refusal]), 0).unwrap();
     let item = f.store.sync_status().unwrap().refused.into_iter().find(|r| r.op_id == op2).unwrap();
     assert_eq!(item.actions, vec![RefusedAction::Discard]);
@@ -228,7 +239,11 @@ fn a_refused_visit_is_shown_with_its_reason_and_fixed() {
     f.store.discard_rejected(op2).unwrap();
     let s2 = f.store.household_screen(h2).unwrap();
     assert!(s2.visits.is_empty());
-    assert_eq!(s2.members[0].ladder.iter().find(|l| l.skill == "online_safety").unwrap().level, SkillLevel::NotStarted, "levels recomputed");
+    assert_eq!(
+        s2.members[0].ladder.iter().find(|l| l.skill == "online_safety").unwrap().level,
+        SkillLevel::NotStarted,
+        "levels recomputed"
+    );
     assert_eq!(s2.status, HouseholdStatus::NotVisited);
 }
 

@@ -34,6 +34,8 @@ impl HouseholdFilter {
 
 /// The most rows one home page holds.
 pub const MAX_HOME_PAGE: u32 = 200;
+/// Search text beyond this many characters is ignored (names and addresses are shorter).
+pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// What the volunteer chose on the home screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,7 +126,8 @@ impl Store {
     pub fn home(&self, team: TeamId, volunteer: MemberId, day: NaiveDate, q: &HomeQuery) -> CoreResult<HomeScreen> {
         let today = self.todays_work(team, volunteer, day)?;
         let assigned = self.assignment_households(team, Some(volunteer))?;
-        let matched = self.home_search(&assigned, &q.search)?;
+        let text: String = q.search.chars().take(MAX_SEARCH_CHARS).collect();
+        let matched = self.home_search(&assigned, &text)?;
         let mut counts = FilterCounts::default();
         let mut per_village: HashMap<VillageId, u32> = HashMap::new();
         let mut rows = Vec::new();
@@ -156,7 +159,7 @@ impl Store {
             })
             .collect();
         let total = rows.len();
-        let limit = q.limit.min(MAX_HOME_PAGE) as usize;
+        let limit = q.limit.clamp(1, MAX_HOME_PAGE) as usize;
         let from = (q.offset as usize).min(total);
         let to = from.saturating_add(limit).min(total);
         let households: Vec<HouseholdSummary> = rows.drain(from..to).collect();

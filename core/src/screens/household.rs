@@ -130,13 +130,21 @@ fn events(c: &Connection, person: PersonId, names: &HashMap<MemberId, String>) -
         out.push(Event { hlc, skill, at, set: false, level: SkillLevel::Guided, source });
     }
     let mut st = c.prepare_cached("SELECT hlc, skills, reported_at, channel FROM self_reports WHERE person_id = ?1")?;
-    let rows = st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+    let rows =
+        st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
     for row in rows {
         let (hlc, skills, at, channel) = row?;
         let channel: Channel = serde_json::from_value(serde_json::Value::String(channel))?;
         for skill in skills.split(',').filter(|s| !s.is_empty()) {
             let source = SkillSource::SelfReport { channel };
-            out.push(Event { hlc: hlc.clone(), skill: skill.to_owned(), at: at.clone(), set: false, level: SkillLevel::SelfReported, source });
+            out.push(Event {
+                hlc: hlc.clone(),
+                skill: skill.to_owned(),
+                at: at.clone(),
+                set: false,
+                level: SkillLevel::SelfReported,
+                source,
+            });
         }
     }
     let mut st = c.prepare_cached("SELECT hlc, skill, at, leader_id FROM skill_verifications WHERE person_id = ?1")?;

@@ -111,7 +111,9 @@ fn describe(c: &Connection, entity: Entity, entity_id: &str, payload: &Value) ->
         Entity::Household => (text(payload, "address").or(local(c, ADDRESS, entity_id)?).unwrap_or_default(), None),
         Entity::Person => (text(payload, "full_name").or(local(c, PERSON, entity_id)?).unwrap_or_default(), None),
         Entity::SelfReport => (local(c, PERSON, &id_of("person_id"))?.unwrap_or_default(), time(payload, "reported_at")),
-        Entity::SkillVerification | Entity::SkillCorrection => (local(c, PERSON, &id_of("person_id"))?.unwrap_or_default(), time(payload, "at")),
+        Entity::SkillVerification | Entity::SkillCorrection => {
+            (local(c, PERSON, &id_of("person_id"))?.unwrap_or_default(), time(payload, "at"))
+        }
         Entity::LocalTopic => (text(payload, "name_vi").unwrap_or_else(|| entity_id.to_owned()), None),
         Entity::Village | Entity::Team | Entity::Campaign => (text(payload, "name").unwrap_or_default(), None),
         Entity::Assignment | Entity::Conflict => (String::new(), None),

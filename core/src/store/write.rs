@@ -205,7 +205,6 @@ fn record_visit_in(w: &mut WriteTx<'_>, v: &NewVisit) -> CoreResult<Saved<VisitI
 }
 
 impl Store {
-
     /// The problems [`Self::record_visit`] would find in `v` now, without saving it (a
     /// visit form shows them as the volunteer ticks).
     pub fn check_visit(&self, v: &NewVisit) -> CoreResult<Problems> {

@@ -180,7 +180,7 @@ class ViewModelTest {
             assertEquals(SyncPhase.DONE, s.progress?.phase)
             assertEquals(0uL, s.pending)
             assertEquals(SyncViewModel.Status.Synced, s.status)
-            assertNotNull(s.lastSyncAt, "the core records when the last sync was")
+            assertTrue(s.lastSyncAt != null, "the core records when the last sync was")
         }
     }
 
