@@ -200,6 +200,26 @@ open func setToLevel(toLevel: SkillLevel)
 open func setReason(reason: String)
 open func save(db: Database) throws -> CorrectionId
 open func state() -> FormState
+open func home(teamId: TeamId, volunteerId: MemberId, day: LocalDay, query: HomeQuery) throws -> HomeScreen
+open func householdScreen(householdId: HouseholdId) throws -> HouseholdScreen
+open func syncStatus() throws -> SyncStatus
+open func refusedVisitForm(opId: OpId) throws -> VisitForm
+open func saveRefusedFix(opId: OpId, form: VisitForm) throws -> SavedVisit
+open func settingsScreen() throws -> SettingsScreen
+open func saveSettings(settings: Settings) throws -> Settings
+open func discardRejected(opId: OpId) throws
+public struct HomeQuery
+public enum HouseholdFilter
+public struct HomeScreen
+public struct HouseholdScreen
+public struct SyncStatus
+public var refusedTotal: UInt32
+public var lastSyncAt: Timestamp?
+public struct Settings
+public var textScale: Float
+public struct SettingsScreen
+public enum Language
+public typealias OpId = String
 DECLS
 ((swift_missing == 0)) || exit 1
 echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"

@@ -76,7 +76,10 @@ impl Database {
     /// device's token, and keep it.
     pub fn enrol(&self, server_url: String, code: String, device_name: String) -> Result<Enrolment> {
         let transport = HttpTransport::with_defaults(&server_url);
-        Ok(client::enrol(&self.store, &transport, &code, &device_name)?.into())
+        let enrolment = client::enrol(&self.store, &transport, &code, &device_name)?;
+        // The settings screen names the server this device enrolled with.
+        self.store.save_server_url(&server_url)?;
+        Ok(enrolment.into())
     }
 
     /// Send everything pending and pull everything new. Progress goes to `listener`;
@@ -194,6 +197,12 @@ impl Database {
     /// Add a village under a commune of the official list (key like `2025:c:04000`).
     pub fn add_village(&self, commune_key: String, name: String) -> Result<VillageId> {
         Ok(self.store.add_village(&commune_key, &name)?)
+    }
+
+    /// Add a commune's own guidance topic (code `local.<unit>.<slug>`); returns its code.
+    /// Only an official's device may publish one: the server refuses it from a team's phone.
+    pub fn add_local_topic(&self, slug: String, name_vi: String, name_en: String) -> Result<String> {
+        Ok(self.store.add_local_topic(&slug, &name_vi, &name_en)?)
     }
 
     pub fn villages(&self) -> Result<Vec<Village>> {

@@ -339,7 +339,7 @@ pub struct VisitForm {
 }
 
 impl VisitForm {
-    fn with(draft: VisitDraft) -> Arc<Self> {
+    pub(crate) fn with(draft: VisitDraft) -> Arc<Self> {
         Arc::new(Self { draft: Mutex::new(draft) })
     }
 }

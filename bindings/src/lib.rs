@@ -16,7 +16,9 @@
 //! figures, refused operations and conflicts, the setup an official does), the editing
 //! screens' forms ([`HouseholdForm`], [`VisitForm`], [`SelfReportForm`],
 //! [`VerificationForm`], [`CorrectionForm`]: the core's drafts, problems per field as the
-//! person types), and the catalogs the screens show.
+//! person types), the read-only screens (`home`, `householdScreen`, `syncStatus` with the fix
+//! of a refused visit, `settingsScreen`: the core's `screens` module), and the catalogs the
+//! screens show.
 
 uniffi::setup_scaffolding!();
 
@@ -27,6 +29,7 @@ mod forms;
 mod household;
 mod ids;
 mod model;
+mod screens;
 mod setup;
 mod sync;
 mod time;

@@ -19,6 +19,7 @@ pub mod hlc;
 pub mod ids;
 pub mod model;
 pub mod problem;
+pub mod screens;
 pub mod search;
 pub mod store;
 pub mod sync;

@@ -63,6 +63,8 @@ pub enum ProblemCode {
     WrongAuthor,
     /// A person named as a team member (volunteer, assignee) is not in the team.
     NotAMember,
+    /// A number outside the range a setting allows (e.g. the text size).
+    ValueOutOfRange,
 }
 
 impl ProblemCode {

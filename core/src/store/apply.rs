@@ -139,6 +139,8 @@ fn set_aside(tx: &Transaction<'_>, c: &Change, error: &crate::CoreError, now: ch
 
 const ENROLMENT: &str = "sync.enrolment";
 const CURSOR: &str = "sync.cursor";
+/// When the last server response was applied (RFC 3339, server-corrected clock).
+pub(crate) const LAST_SYNC: &str = "sync.last_at";
 
 #[derive(Default)]
 struct Touched {
@@ -146,11 +148,11 @@ struct Touched {
     households: BTreeSet<HouseholdId>,
 }
 
-fn setting(tx: &rusqlite::Connection, key: &str) -> CoreResult<Option<String>> {
+pub(crate) fn setting(tx: &rusqlite::Connection, key: &str) -> CoreResult<Option<String>> {
     Ok(tx.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
-fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> CoreResult<()> {
+pub(crate) fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> CoreResult<()> {
     tx.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?
         .execute(params![key, value])?;
     Ok(())
@@ -232,6 +234,7 @@ impl Store {
                 recompute_household(&w.tx, *h)?;
             }
             set_setting(&w.tx, CURSOR, &resp.next_cursor.0)?;
+            set_setting(&w.tx, LAST_SYNC, &ts(w.now))?;
             Ok(report)
         })
     }
@@ -321,11 +324,16 @@ impl Store {
         })
     }
 
-    /// A person looked at a refused operation and chose to drop it.
+    /// A person looked at a refused operation and chose to drop it. A refused visit (or
+    /// self-report) is dropped from this device too, so it no longer counts here what the
+    /// server never accepted.
     pub fn discard_rejected(&self, op_id: OpId) -> CoreResult<()> {
-        let guard = self.lock_writer()?;
-        guard.conn.execute("DELETE FROM quarantine WHERE op_id = ?1", [op_id])?;
-        Ok(())
+        self.write(|w| drop_refused(&w.tx, op_id))
+    }
+
+    /// When this device last applied a server response, if ever.
+    pub fn last_sync_at(&self) -> CoreResult<Option<chrono::DateTime<chrono::Utc>>> {
+        self.read(|c| Ok(setting(c, LAST_SYNC)?.map(|s| parse_ts(&s)).transpose()?))
     }
 
     /// Conflicts on identity fields, unresolved first.
@@ -359,6 +367,61 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Remove a refused operation and the local facts it made (a visit's rows, a
+/// self-report), recomputing what derives from them. Records that are edited in place
+/// (households, people) stay as they are on the device.
+pub(crate) fn drop_refused(tx: &Transaction<'_>, op_id: OpId) -> CoreResult<()> {
+    let row: Option<(String, String, String)> = tx
+        .prepare_cached("SELECT entity, entity_id, kind FROM quarantine WHERE op_id = ?1")?
+        .query_row([op_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((entity, entity_id, kind)) = row else { return Ok(()) };
+    tx.prepare_cached("DELETE FROM quarantine WHERE op_id = ?1")?.execute([op_id])?;
+    if kind != enum_text(OpKind::Append) {
+        return Ok(());
+    }
+    let mut touched = Touched::default();
+    match text_enum::<Entity>(&entity) {
+        Ok(Entity::Visit) => {
+            // A correction of the refused visit made later on this device keeps its rows.
+            let other_refs: bool =
+                tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM visits WHERE supersedes = ?1)")?.query_row([&entity_id], |r| r.get(0))?;
+            if other_refs {
+                return Ok(());
+            }
+            let people: Vec<(PersonId, HouseholdId)> = tx
+                .prepare_cached("SELECT person_id, household_id FROM visit_attendees WHERE visit_id = ?1")?
+                .query_map([&entity_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for table in ["visit_outcomes", "visit_attendees", "visit_topics"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE visit_id = ?1"), [&entity_id])?;
+            }
+            tx.prepare_cached("DELETE FROM visits WHERE id = ?1")?.execute([&entity_id])?;
+            for (p, h) in people {
+                touched.persons.insert(p);
+                touched.households.insert(h);
+            }
+        }
+        Ok(Entity::SelfReport) => {
+            let person: Option<PersonId> =
+                tx.prepare_cached("SELECT person_id FROM self_reports WHERE id = ?1")?.query_row([&entity_id], |r| r.get(0)).optional()?;
+            tx.prepare_cached("DELETE FROM self_reports WHERE id = ?1")?.execute([&entity_id])?;
+            touched.persons.extend(person);
+        }
+        _ => return Ok(()),
+    }
+    for p in &touched.persons {
+        recompute_person(tx, *p)?;
+        if let Some(h) = tx.prepare_cached("SELECT household_id FROM persons WHERE id = ?1")?.query_row([p], |r| r.get(0)).optional()? {
+            touched.households.insert(h);
+        }
+    }
+    for h in &touched.households {
+        recompute_household(tx, *h)?;
+    }
+    Ok(())
 }
 
 fn from_state<T: serde::de::DeserializeOwned>(c: &Change) -> CoreResult<T> {

@@ -8,7 +8,7 @@ use super::{enum_text, setup, ts, Store, WriteTx};
 use crate::catalog;
 use crate::error::{CoreError, CoreResult};
 use crate::hlc::Hlc;
-use crate::ids::{CorrectionId, HouseholdId, MemberId, PersonId, SelfReportId, VerificationId, VisitId};
+use crate::ids::{CorrectionId, HouseholdId, MemberId, OpId, PersonId, SelfReportId, VerificationId, VisitId};
 use crate::model::{
     Consent, Household, HouseholdPatch, NewHousehold, NewPerson, NewSelfReport, NewVisit, Person, PersonPatch, SelfReport, SkillCorrection,
     SkillLevel, SkillVerification, Visit, VisitPlace,
@@ -157,35 +157,54 @@ impl Store {
     /// Record one guidance session. Append-only: to correct a visit, record a new one
     /// with `supersedes` set to the old id.
     pub fn record_visit(&self, v: &NewVisit) -> CoreResult<Saved<VisitId>> {
-        self.write(|w| {
-            let ctx = visit_context(&w.tx, v)?;
-            let (v, warnings) = {
-                let (clean, problems) = validate::visit(v, &ctx, w.now);
-                Problems::accept(clean, problems)?
-            };
-            let id = VisitId::new();
-            let visit = Visit {
-                id,
-                place: v.place.clone(),
-                campaign_id: v.campaign_id,
-                team_id: v.team_id,
-                volunteer_id: v.volunteer_id,
-                occurred_at: v.occurred_at,
-                recorded_at: w.now,
-                attendees: v.attendees.clone(),
-                topics: v.topics.clone(),
-                notes: v.notes.clone(),
-                location: v.location,
-                supersedes: v.supersedes,
-                superseded_by: None,
-            };
-            let hlc = w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
-            insert_visit(&w.tx, &visit, hlc)?;
-            raise_from_visit(&w.tx, &visit)?;
-            Ok(Saved { id, warnings })
-        })
+        self.write(|w| record_visit_in(w, v))
     }
 
+    /// Record `v` in place of a visit the server refused (`refused`, the operation in
+    /// quarantine): the refused operation and its local rows go, the new visit is saved
+    /// and queued, in one transaction. Nothing changes if `v` has errors.
+    pub fn record_visit_replacing(&self, v: &NewVisit, refused: OpId) -> CoreResult<Saved<VisitId>> {
+        self.write(|w| {
+            let entity: Option<String> =
+                w.tx.prepare_cached("SELECT entity FROM quarantine WHERE op_id = ?1")?.query_row([refused], |r| r.get(0)).optional()?;
+            if entity.as_deref() != Some(enum_text(Entity::Visit).as_str()) {
+                return Err(CoreError::NotFound { entity: "refused visit", id: refused.to_string() });
+            }
+            super::apply::drop_refused(&w.tx, refused)?;
+            record_visit_in(w, v)
+        })
+    }
+}
+
+fn record_visit_in(w: &mut WriteTx<'_>, v: &NewVisit) -> CoreResult<Saved<VisitId>> {
+    let ctx = visit_context(&w.tx, v)?;
+    let (v, warnings) = {
+        let (clean, problems) = validate::visit(v, &ctx, w.now);
+        Problems::accept(clean, problems)?
+    };
+    let id = VisitId::new();
+    let visit = Visit {
+        id,
+        place: v.place.clone(),
+        campaign_id: v.campaign_id,
+        team_id: v.team_id,
+        volunteer_id: v.volunteer_id,
+        occurred_at: v.occurred_at,
+        recorded_at: w.now,
+        attendees: v.attendees.clone(),
+        topics: v.topics.clone(),
+        notes: v.notes.clone(),
+        location: v.location,
+        supersedes: v.supersedes,
+        superseded_by: None,
+    };
+    let hlc = w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
+    insert_visit(&w.tx, &visit, hlc)?;
+    raise_from_visit(&w.tx, &visit)?;
+    Ok(Saved { id, warnings })
+}
+
+impl Store {
     /// The problems [`Self::record_visit`] would find in `v` now, without saving it (a
     /// visit form shows them as the volunteer ticks).
     pub fn check_visit(&self, v: &NewVisit) -> CoreResult<Problems> {

@@ -6,10 +6,12 @@
 
 pub mod phone;
 mod record;
+mod settings;
 mod setup;
 pub mod text;
 
 pub use record::*;
+pub use settings::*;
 pub use setup::*;
 
 use crate::catalog;

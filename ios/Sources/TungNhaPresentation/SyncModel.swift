@@ -1,7 +1,9 @@
 import Foundation
 import TungNhaCore
 
-/// The sync button, its progress, the cancel button, and what is left waiting or refused.
+/// The sync button, its progress, the cancel button, and a typed one-line status (the view
+/// maps `Status` to localized strings). The refused changes themselves are `SyncStatusModel`'s.
+/// Mirrors android/presentation `SyncViewModel`.
 @MainActor
 public final class SyncModel: ObservableObject {
     @Published public private(set) var running = false
@@ -9,7 +11,10 @@ public final class SyncModel: ObservableObject {
     @Published public private(set) var report: SyncReport?
     @Published public private(set) var error: UiError?
     @Published public private(set) var pending: UInt64 = 0
-    @Published public private(set) var rejected: [RejectedOp] = []
+    @Published public private(set) var refused: UInt32 = 0
+    @Published public private(set) var setAside: UInt32 = 0
+    @Published public private(set) var conflicts: UInt32 = 0
+    @Published public private(set) var lastSyncAt: Date?
 
     private let db: Database
     private let serverUrl: String
@@ -35,18 +40,35 @@ public final class SyncModel: ObservableObject {
     /// This app version can no longer sync (or read its data): send the person to the app store.
     public var mustUpdate: Bool { error?.action == .updateApp }
 
-    public var statusLine: String {
+    /// What the status bar says, as a type: the view picks the localized string.
+    /// Mirrors `SyncViewModel.Status`.
+    public enum Status: Equatable, Sendable {
+        case idle
+        case sending
+        case applying
+        /// The connection failed; the sync waits and tries again.
+        case retrying
+        /// The last sync failed: show the core's message and act on its action.
+        case failed(UiError)
+        /// Changes still wait to be sent.
+        case unsent(UInt64)
+        /// The server refused changes: the sync status screen shows them.
+        case refused(UInt32)
+        case synced
+    }
+
+    public var status: Status {
         if running {
             switch progress?.phase {
-            case .retrying?: return "Mất kết nối, đang thử lại…"
-            case .applying?: return "Đang cập nhật dữ liệu…"
-            default: return "Đang gửi dữ liệu…"
+            case .retrying?: return .retrying
+            case .applying?: return .applying
+            default: return .sending
             }
         }
-        if let error { return error.message }
-        if pending > 0 { return "Còn \(pending) thay đổi chưa gửi" }
-        if !rejected.isEmpty { return "\(rejected.count) thay đổi bị máy chủ từ chối" }
-        return report == nil ? "" : "Đã đồng bộ"
+        if let error { return .failed(error) }
+        if pending > 0 { return .unsent(pending) }
+        if refused > 0 { return .refused(refused) }
+        return report == nil && lastSyncAt == nil ? .idle : .synced
     }
 
     public func sync() async {
@@ -69,11 +91,18 @@ public final class SyncModel: ObservableObject {
         cancelToken?.cancel()
     }
 
+    /// Read the counts again (after a save, a fix or a discard).
     public func refreshQueues() async {
         let db = self.db
-        if case let .success((count, refused)) = await call({ (try db.pendingCount(), try db.rejectedOps()) }) {
-            pending = count
-            rejected = refused
+        switch await call({ try db.syncStatus() }) {
+        case let .success(s):
+            pending = s.pending
+            refused = s.refusedTotal
+            setAside = s.setAside
+            conflicts = s.conflicts
+            lastSyncAt = s.lastSyncAt
+        case let .failure(e):
+            error = e
         }
     }
 }

@@ -9,20 +9,21 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
-import vn.tungnha.core.Conflict
 import vn.tungnha.core.DatabaseInterface
 import vn.tungnha.core.ErrorAction
-import vn.tungnha.core.RejectedOp
 import vn.tungnha.core.SyncCancel
 import vn.tungnha.core.SyncListener
 import vn.tungnha.core.SyncPhase
 import vn.tungnha.core.SyncProgress
 import vn.tungnha.core.SyncReport
 import vn.tungnha.core.SyncSettings
+import java.time.Instant
 
 /**
- * The sync button and its progress bar, the cancel button, and what sync leaves for people
- * to look at: work still waiting, operations the server refused, conflicts.
+ * The sync button and its progress bar, the cancel button, and a typed one-line status (the
+ * screen maps [Status] to its string resources; no sentence is made here). What sync left
+ * for people to look at in detail (refused changes, set-aside records, conflicts) is
+ * [SyncStatusViewModel]'s.
  */
 class SyncViewModel(
     private val db: DatabaseInterface,
@@ -31,6 +32,22 @@ class SyncViewModel(
     private val io: CoroutineDispatcher = Dispatchers.IO,
     private val settings: SyncSettings? = null,
 ) {
+    /** What the status bar says, as a type: the screen picks the string resource. */
+    sealed interface Status {
+        data object Idle : Status
+        data object Sending : Status
+        data object Applying : Status
+        /** The connection failed; the sync waits and tries again. */
+        data object Retrying : Status
+        /** The last sync failed: show the core's message ([UiError.message]) and act on its action. */
+        data class Failed(val error: UiError) : Status
+        /** Changes still wait to be sent. */
+        data class Unsent(val count: ULong) : Status
+        /** The server refused changes: the sync status screen shows them. */
+        data class Refused(val count: UInt) : Status
+        data object Synced : Status
+    }
+
     data class State(
         val running: Boolean = false,
         val progress: SyncProgress? = null,
@@ -39,8 +56,10 @@ class SyncViewModel(
         val report: SyncReport? = null,
         val error: UiError? = null,
         val pending: ULong = 0u,
-        val rejected: List<RejectedOp> = emptyList(),
-        val conflicts: List<Conflict> = emptyList(),
+        val refused: UInt = 0u,
+        val setAside: UInt = 0u,
+        val conflicts: UInt = 0u,
+        val lastSyncAt: Instant? = null,
     ) {
         /** This device must be enrolled (again) before it can sync: show the enrolment screen. */
         val mustEnrol: Boolean get() = error?.action == ErrorAction.ENROL
@@ -48,19 +67,19 @@ class SyncViewModel(
         /** This app version can no longer sync (or read its data): send the person to the app store. */
         val mustUpdate: Boolean get() = error?.action == ErrorAction.UPDATE_APP
 
-        /** One line for the status bar, in Vietnamese. */
-        val statusLine: String
+        /** The status bar's one line, as a type. */
+        val status: Status
             get() = when {
                 running -> when (progress?.phase) {
-                    SyncPhase.RETRYING -> "Mất kết nối, đang thử lại…"
-                    SyncPhase.APPLYING -> "Đang cập nhật dữ liệu…"
-                    else -> "Đang gửi dữ liệu…"
+                    SyncPhase.RETRYING -> Status.Retrying
+                    SyncPhase.APPLYING -> Status.Applying
+                    else -> Status.Sending
                 }
-                error != null -> error.message
-                pending > 0u -> "Còn $pending thay đổi chưa gửi"
-                rejected.isNotEmpty() -> "${rejected.size} thay đổi bị máy chủ từ chối"
-                report != null -> "Đã đồng bộ"
-                else -> ""
+                error != null -> Status.Failed(error)
+                pending > 0u -> Status.Unsent(pending)
+                refused > 0u -> Status.Refused(refused)
+                report != null || lastSyncAt != null -> Status.Synced
+                else -> Status.Idle
             }
     }
 
@@ -108,18 +127,19 @@ class SyncViewModel(
         cancel?.cancel()
     }
 
+    /** Read the counts again (after a save, a fix or a discard). */
     fun refreshQueues(): Job = scope.launch {
-        val r = call(io) { Triple(db.pendingCount(), db.rejectedOps(), db.conflicts()) }
-        if (r is Outcome.Ok) {
-            _state.update { it.copy(pending = r.value.first, rejected = r.value.second, conflicts = r.value.third) }
-        } else if (r is Outcome.Failed) {
-            _state.update { it.copy(error = r.error) }
+        when (val r = call(io) { db.syncStatus() }) {
+            is Outcome.Ok -> _state.update {
+                it.copy(
+                    pending = r.value.pending,
+                    refused = r.value.refusedTotal,
+                    setAside = r.value.setAside,
+                    conflicts = r.value.conflicts,
+                    lastSyncAt = r.value.lastSyncAt,
+                )
+            }
+            is Outcome.Failed -> _state.update { it.copy(error = r.error) }
         }
-    }
-
-    /** Someone read a refused change and drops it. */
-    fun discard(opId: String): Job = scope.launch {
-        call(io) { db.discardRejected(opId) }
-        refreshQueues().join()
     }
 }

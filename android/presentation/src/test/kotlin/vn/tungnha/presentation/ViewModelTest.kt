@@ -15,7 +15,6 @@ import vn.tungnha.core.SkillLevel
 import vn.tungnha.core.SyncPhase
 import vn.tungnha.core.SyncSettings
 import java.time.Instant
-import kotlin.test.assertContains
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertNotNull
@@ -172,7 +171,7 @@ class ViewModelTest {
             val vm = SyncViewModel(db, TestServer.url, this, Dispatchers.IO)
             vm.refreshQueues().join()
             assertTrue(vm.state.value.pending > 0u)
-            assertContains(vm.state.value.statusLine, "chưa gửi")
+            assertEquals(SyncViewModel.Status.Unsent(vm.state.value.pending), vm.state.value.status)
             vm.sync().join()
             val s = vm.state.value
             assertNull(s.error)
@@ -180,7 +179,8 @@ class ViewModelTest {
             assertTrue(s.progressReports >= 3, "progress reached the view-model: ${s.progressReports}")
             assertEquals(SyncPhase.DONE, s.progress?.phase)
             assertEquals(0uL, s.pending)
-            assertEquals("Đã đồng bộ", s.statusLine)
+            assertEquals(SyncViewModel.Status.Synced, s.status)
+            assertTrue(s.lastSyncAt != null, "the core records when the last sync was")
         }
     }
 
@@ -194,12 +194,12 @@ class ViewModelTest {
             assertEquals(ErrorCode.NETWORK, offline.state.value.error?.code)
             assertEquals(ErrorAction.RETRY_LATER, offline.state.value.error?.action)
             assertTrue(offline.state.value.pending > 0u, "the work waits on the device")
-            assertEquals(offline.state.value.error?.message, offline.state.value.statusLine)
+            assertEquals(SyncViewModel.Status.Failed(offline.state.value.error!!), offline.state.value.status)
 
             val waiting = SyncViewModel(db, TestServer.deadUrl, this, Dispatchers.IO, SyncSettings(retries = 3u, firstBackoffMs = 600_000u))
             val job = waiting.sync()
             withTimeout(30_000) { waiting.state.first { it.progress?.phase == SyncPhase.RETRYING } }
-            assertEquals("Mất kết nối, đang thử lại…", waiting.state.value.statusLine)
+            assertEquals(SyncViewModel.Status.Retrying, waiting.state.value.status)
             waiting.cancel()
             withTimeout(30_000) { job.join() }
             assertEquals(ErrorCode.CANCELLED, waiting.state.value.error?.code)
