@@ -77,7 +77,10 @@ fn a_group_session_with_people_found_by_search_and_a_walk_in() {
     assert_eq!(member.person.birth_year, Some(1995));
     assert_eq!(member.person.relation, Relation::Child);
     let consent = &member.person.consent;
-    assert_eq!((consent.given_by.as_str(), consent.purpose.as_str(), consent.recorded_by), ("Lò Văn Sơn", CONSENT_PURPOSE, Some(f.volunteer)));
+    assert_eq!(
+        (consent.given_by.as_str(), consent.purpose.as_str(), consent.recorded_by),
+        ("Lò Văn Sơn", CONSENT_PURPOSE, Some(f.volunteer))
+    );
 
     // The form names everyone present, with their households.
     let roster = d.roster(&f.store).unwrap();

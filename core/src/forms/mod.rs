@@ -11,8 +11,8 @@ pub mod visit;
 
 pub use household::{HouseholdDraft, MemberDraft};
 pub use self_report::{skill_choices, PersonSkills, SelfReportDraft, SkillChoice};
-pub use verification::{CorrectionDraft, VerificationDraft};
 pub use snapshot::{restore, snapshot, Snapshot};
+pub use verification::{CorrectionDraft, VerificationDraft};
 pub use visit::{AttendeeDraft, RosterRow, VisitDraft, WalkInDraft};
 
 use crate::problem::{Problem, Problems};

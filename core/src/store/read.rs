@@ -406,7 +406,13 @@ impl Store {
             for id in ids {
                 let row = st
                     .query_row([id], |r| {
-                        Ok(PersonRef { person_id: *id, full_name: r.get(0)?, household_id: r.get(1)?, address: r.get(2)?, village_name: r.get(3)? })
+                        Ok(PersonRef {
+                            person_id: *id,
+                            full_name: r.get(0)?,
+                            household_id: r.get(1)?,
+                            address: r.get(2)?,
+                            village_name: r.get(3)?,
+                        })
                     })
                     .optional()?;
                 out.extend(row);
