@@ -181,6 +181,22 @@ open func setNotes(notes: String)
 open func setOccurredAt(occurredAt: Timestamp?)
 open func state(db: Database) throws -> FormState
 open func save(db: Database) throws -> SavedVisit
+public static func fromJson(json: String) throws -> VisitForm
+open func setPlace(place: String)
+open func searchPeople(db: Database, query: String, offset: UInt32 = UInt32(0), limit: UInt32 = UInt32(50)) throws -> SearchPage
+open func roster(db: Database) throws -> [RosterRow]
+open func startWalkIn(householdId: HouseholdId? = nil) throws
+open func setWalkInHousehold(householdId: HouseholdId?) throws
+open func setWalkInName(fullName: String)
+open func setWalkInBirthYear(birthYear: String)
+open func setWalkInRelation(relation: Relation)
+open func setWalkInConsentGivenBy(name: String)
+open func recordWalkInConsent()
+open func cancelWalkIn()
+open func walkInState() -> FormState
+open func addWalkIn(db: Database, recordedBy: MemberId? = nil) throws -> SavedPerson
+public struct WalkInDraft
+public struct RosterRow
 open class SelfReportForm: SelfReportFormProtocol, @unchecked Sendable
 public static func forHousehold(db: Database, householdId: HouseholdId, channel: Channel) throws -> SelfReportForm
 public static func fromJson(json: String) throws -> SelfReportForm

@@ -6,20 +6,19 @@
 
 use crate::database::Database;
 use crate::error::Result;
-use crate::model::{Location, SavedHousehold, SavedSelfReport, SavedVisit};
+use crate::model::{Location, SavedHousehold, SavedPerson, SavedSelfReport, SavedVisit};
 use crate::time::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tungnha_core::catalog;
 use tungnha_core::clock::{Clock, SystemClock};
 use tungnha_core::forms::{
-    self as core, AttendeeDraft, CorrectionDraft, FormState, HouseholdDraft, MemberDraft, PersonSkills, SelfReportDraft, VerificationDraft,
-    VisitDraft,
+    self as core, AttendeeDraft, CorrectionDraft, FormState, HouseholdDraft, MemberDraft, PersonSkills, RosterRow, SelfReportDraft,
+    Snapshot, VerificationDraft, VisitDraft, WalkInDraft,
 };
 use tungnha_core::ids::{CampaignId, CorrectionId, HouseholdId, MemberId, PersonId, TeamId, VerificationId, VillageId, VisitId};
 use tungnha_core::model::{Channel, HouseholdIndicators, Relation, Sex, SkillLevel, VisitPlace};
 use tungnha_core::problem::Problem;
-use tungnha_core::store::SearchHit;
-use tungnha_core::CoreError;
+use tungnha_core::store::{SearchHit, SearchPage};
 
 // ---------------------------------------------------------------- the drafts, as the core has them
 
@@ -84,6 +83,37 @@ pub struct VisitDraft {
     pub location: Option<Location>,
     /// The visit this one corrects, if it is a correction.
     pub supersedes: Option<VisitId>,
+    /// A person not registered yet, being added to a household (a walk-in).
+    pub walk_in: Option<WalkInDraft>,
+}
+
+/// A walk-in being added to a household while a visit is recorded: name, birth year,
+/// relation, and their consent (the same notice as a household's registration).
+#[uniffi::remote(Record)]
+pub struct WalkInDraft {
+    pub household_id: Option<HouseholdId>,
+    pub full_name: String,
+    pub relation: Relation,
+    /// As typed: empty for unknown.
+    pub birth_year: String,
+    /// Who agreed: the walk-in themselves unless set.
+    pub consent_given_by: String,
+    /// When they agreed, after hearing `consentPurpose()` in full; `null` until then.
+    pub consent_given_at: Option<Timestamp>,
+}
+
+/// Someone the visit form shows: a member of the household visited, or someone present,
+/// named by the core (empty name: present but not on this device; the form says so).
+#[uniffi::remote(Record)]
+pub struct RosterRow {
+    pub person_id: PersonId,
+    pub full_name: String,
+    pub household_id: Option<HouseholdId>,
+    pub address: String,
+    pub village_name: String,
+    pub present: bool,
+    pub skills_guided: Vec<String>,
+    pub actions: Vec<String>,
 }
 
 /// One person's ticks on a self-report.
@@ -192,12 +222,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn to_json<T: serde::Serialize>(draft: &Mutex<T>) -> Result<String> {
-    Ok(serde_json::to_string(&*lock(draft)).map_err(CoreError::from)?)
+fn to_json<T: Snapshot>(draft: &Mutex<T>) -> Result<String> {
+    Ok(core::snapshot(&*lock(draft))?)
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Mutex<T>> {
-    Ok(Mutex::new(serde_json::from_str(json).map_err(CoreError::from)?))
+/// A draft from a kept snapshot, read as outside input: a damaged or hostile text is an
+/// `Invalid` error on the field `snapshot`, never a crash.
+fn from_json<T: Snapshot>(json: &str) -> Result<Mutex<T>> {
+    Ok(Mutex::new(core::restore(json)?))
 }
 
 /// The moment the core's rules see for a form checked without a database.
@@ -401,9 +433,80 @@ impl VisitForm {
         Ok(())
     }
 
-    /// Tick or untick a topic (see `topics()`).
+    /// Tick or untick a topic (see `topics()` and the local topics).
     pub fn toggle_topic(&self, code: String) {
         lock(&self.draft).toggle_topic(&code);
+    }
+
+    /// Name a group session's fixed point (commune hall, school, cultural house).
+    pub fn set_place(&self, place: String) {
+        lock(&self.draft).set_place(&place);
+    }
+
+    /// People to mark present, found across the households this device holds, best first.
+    #[uniffi::method(default(offset = 0, limit = 50))]
+    pub fn search_people(&self, db: &Database, query: String, offset: u32, limit: u32) -> Result<SearchPage> {
+        let draft = self.draft();
+        Ok(draft.search_people(db.store(), &query, offset, limit)?)
+    }
+
+    /// Everyone the form shows: the household's members (for a visit at a household), then
+    /// everyone present, named, with their ticks.
+    pub fn roster(&self, db: &Database) -> Result<Vec<RosterRow>> {
+        let draft = self.draft();
+        Ok(draft.roster(db.store())?)
+    }
+
+    /// Start adding a walk-in to `household_id` (`null`: the household visited, if any).
+    #[uniffi::method(default(household_id = None))]
+    pub fn start_walk_in(&self, household_id: Option<HouseholdId>) -> Result<()> {
+        lock(&self.draft).start_walk_in(household_id);
+        Ok(())
+    }
+
+    pub fn set_walk_in_household(&self, household_id: Option<HouseholdId>) -> Result<()> {
+        lock(&self.draft).edit_walk_in(|w| w.household_id = household_id);
+        Ok(())
+    }
+
+    pub fn set_walk_in_name(&self, full_name: String) {
+        lock(&self.draft).edit_walk_in(|w| w.full_name = full_name);
+    }
+
+    /// The birth year as typed (the form says if it is not a year).
+    pub fn set_walk_in_birth_year(&self, birth_year: String) {
+        lock(&self.draft).edit_walk_in(|w| w.birth_year = birth_year);
+    }
+
+    pub fn set_walk_in_relation(&self, relation: Relation) {
+        lock(&self.draft).edit_walk_in(|w| w.relation = relation);
+    }
+
+    /// Who agreed (defaults to the walk-in when consent is recorded).
+    pub fn set_walk_in_consent_given_by(&self, name: String) {
+        lock(&self.draft).edit_walk_in(|w| w.consent_given_by = name);
+    }
+
+    /// The walk-in heard `consentPurpose()` in full and agreed, now.
+    pub fn record_walk_in_consent(&self) {
+        lock(&self.draft).edit_walk_in(|w| w.record_consent(now()));
+    }
+
+    pub fn cancel_walk_in(&self) {
+        lock(&self.draft).cancel_walk_in();
+    }
+
+    /// The walk-in's problems now (`walk_in.full_name`, `walk_in.consent`…).
+    pub fn walk_in_state(&self) -> FormState {
+        lock(&self.draft).walk_in_state(now())
+    }
+
+    /// Save the walk-in into their household (with consent, durable) and mark them present.
+    /// `recorded_by`: this device's team member.
+    #[uniffi::method(default(recorded_by = None))]
+    pub fn add_walk_in(&self, db: &Database, recorded_by: Option<MemberId>) -> Result<SavedPerson> {
+        // The save runs with the form locked: an edit cannot slip between it and the tick.
+        Ok(lock(&self.draft).add_walk_in(db.store(), recorded_by)?)
     }
 
     pub fn set_notes(&self, notes: String) {

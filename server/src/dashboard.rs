@@ -48,6 +48,8 @@ fn summary(f: &Figures) -> Markup {
             (kpi(format!("{}/{}", f.households_visited, f.households), "hộ đã được hướng dẫn", format!("{} số hộ · households visited", pct(f.households_visited, f.households))))
             (kpi(f.people_guided, "người được hướng dẫn", format!("trên {} người · people guided", f.people)))
             (kpi(f.visits, "lượt hướng dẫn", format!("{} tại nhà, {} buổi tập trung · sessions", f.household_visits, f.group_sessions)))
+            (kpi(f.group_sessions, "buổi hướng dẫn tập trung", "tại hội trường, trường học, nhà văn hoá · group sessions".to_string()))
+            (kpi(f.skills.iter().map(|s| s.verified).sum::<u32>(), "kỹ năng đã được tổ trưởng xác nhận", "người × kỹ năng · skills verified by team leaders".to_string()))
             (kpi(f.households_with_1_master, "hộ có ≥1 người thành thạo 5 kỹ năng", format!("{} số hộ · households with ≥1 proficient", pct(f.households_with_1_master, f.households))))
             (kpi(f.households_with_2_masters, "hộ có ≥2 người thành thạo", format!("{} số hộ · households with ≥2 proficient", pct(f.households_with_2_masters, f.households))))
             (kpi(f.people_mastering_all, "người thành thạo cả 5 kỹ năng", "tự khai hoặc đã xác nhận · self-reported or verified".to_string()))

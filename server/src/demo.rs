@@ -1,7 +1,9 @@
 //! `tungnha serve --demo`: a living demo commune. A fresh database in a temp dir; a
 //! commune official's phone sets up villages, two teams and the 10-day campaign;
 //! volunteers' phones enrol, pull their assignments, record the campaign's guidance
-//! sessions and then keep recording live ones; a citizen self-reports. Every phone is a
+//! sessions — at households, and now and then a group session at a fixed point with people
+//! of several households — and then keep recording live ones; team leaders verify skills
+//! they see people do; citizens self-report. Every phone is a
 //! real core `Store` syncing through the real `POST /v1/sync` over HTTP, so what the
 //! dashboard shows is what the field would produce.
 
@@ -28,7 +30,7 @@ use tungnha_core::sync::Role as SyncRole;
 use tungnha_core::Store;
 use tungnha_testkit::calendar::{last_finished_drive, ten_day_campaign, vietnam_time};
 use tungnha_testkit::catalog::some_skills;
-use tungnha_testkit::visits::{session, Visitor};
+use tungnha_testkit::visits::{group_session, session, Visitor, PLACES};
 use tungnha_testkit::{CommuneBuilder, TeamPlan};
 
 const VILLAGES: [&str; 4] = ["Bản Mòng", "Bản Hụm", "Bản Cọ", "Bản Nà Sản"];
@@ -39,18 +41,21 @@ struct Phone {
     transport: HttpTransport,
     member: Option<MemberId>,
     team: Option<TeamId>,
+    /// A team leader's phone: its owner also verifies skills.
+    leader: bool,
 }
 
 impl Phone {
     fn open(dir: &std::path::Path, name: &str, url: &str) -> Result<Self, String> {
         let store = Store::open(dir.join(format!("{name}.db")), StoreOptions::default()).map_err(|e| e.to_string())?;
-        Ok(Self { store, transport: HttpTransport::with_defaults(url), member: None, team: None })
+        Ok(Self { store, transport: HttpTransport::with_defaults(url), member: None, team: None, leader: false })
     }
 
     fn enrol(&mut self, code: &str, name: &str) -> Result<(), String> {
         let e = client::enrol(&self.store, &self.transport, code, name).map_err(|e| e.to_string())?;
         self.member = e.member_id;
         self.team = e.team_id;
+        self.leader = e.role == SyncRole::TeamLeader;
         Ok(())
     }
 
@@ -190,15 +195,35 @@ fn record_visit(p: &Phone, rng: &mut StdRng, when: chrono::DateTime<Utc>) -> Res
             fresh
         }
     };
+    let campaign = p.store.campaigns().ok().and_then(|c| c.into_iter().next()).map(|c| c.id);
+    let by = Visitor { team, volunteer: member, campaign };
+    // Now and then a group session at a fixed point, with one or two people of each of
+    // three to six households.
+    if rng.random_bool(0.12) {
+        let mut people = Vec::new();
+        let n = rng.random_range(3..=6);
+        let chosen: Vec<HouseholdId> = households.choose_multiple(rng, n).map(|h| h.id).collect();
+        for h in chosen {
+            let detail = p.store.household_detail(h).map_err(|e| e.to_string())?;
+            people.extend(detail.members.iter().take(rng.random_range(1..=2)).map(|m| m.person.id));
+        }
+        if !people.is_empty() {
+            let place = PLACES.choose(rng).copied().unwrap_or("Hội trường UBND xã");
+            let v = group_session(rng, by, place, &people, when);
+            p.store.record_visit(&v).map_err(|e| e.to_string())?;
+            verify(p, rng, &v)?;
+            return Ok(());
+        }
+    }
     let Some(h) = pool.choose(rng) else { return Ok(()) };
     let detail = p.store.household_detail(*h).map_err(|e| e.to_string())?;
     let mut people: Vec<PersonId> = detail.members.iter().map(|m| m.person.id).collect();
     // Whoever is at home, not always the head.
     let first = rng.random_range(0..people.len().max(1));
     people.rotate_left(first);
-    let campaign = p.store.campaigns().ok().and_then(|c| c.into_iter().next()).map(|c| c.id);
-    let v = session(rng, Visitor { team, volunteer: member, campaign }, *h, &people, when);
+    let v = session(rng, by, *h, &people, when);
     p.store.record_visit(&v).map_err(|e| e.to_string())?;
+    verify(p, rng, &v)?;
     // Some of those guided say an hour later that they can now do it themselves.
     for a in &v.attendees {
         if rng.random_bool(0.35) {
@@ -209,6 +234,29 @@ fn record_visit(p: &Phone, rng: &mut StdRng, when: chrono::DateTime<Utc>) -> Res
                 reported_at: when + Duration::hours(1),
             });
         }
+    }
+    Ok(())
+}
+
+/// A team leader who guided people sometimes sees one of them do a skill on their own, and
+/// verifies it (only skills not verified yet: a level never goes down).
+fn verify(p: &Phone, rng: &mut StdRng, v: &NewVisit) -> Result<(), String> {
+    let (true, Some(leader)) = (p.leader, p.member) else { return Ok(()) };
+    if !rng.random_bool(0.5) {
+        return Ok(());
+    }
+    let Some(a) = v.attendees.choose(rng) else { return Ok(()) };
+    let Some(who) = p.store.people_named(&[a.person_id]).map_err(|e| e.to_string())?.pop() else { return Ok(()) };
+    let household = p.store.household_detail(who.household_id).map_err(|e| e.to_string())?;
+    let Some(member) = household.members.iter().find(|m| m.person.id == a.person_id) else { return Ok(()) };
+    let skills: Vec<String> = a
+        .skills_guided
+        .iter()
+        .filter(|s| member.skills.iter().any(|k| &k.skill == *s && k.level < SkillLevel::Verified))
+        .cloned()
+        .collect();
+    if !skills.is_empty() {
+        p.store.verify_skills(a.person_id, &skills, leader).map_err(|e| e.to_string())?;
     }
     Ok(())
 }

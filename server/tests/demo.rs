@@ -32,9 +32,16 @@ fn the_demo_fills_the_dashboard_through_real_phones() {
     assert!(figures["visits"].as_u64().unwrap() >= 100, "the campaign's sessions arrived: {figures}");
     assert!(figures["households"].as_u64().unwrap() >= 150);
     assert!(figures["people_guided"].as_u64().unwrap() > 0);
+    // Group sessions at fixed points, and leaders' verifications, are part of the activity.
+    let sessions = figures["group_sessions"].as_u64().unwrap();
+    assert!(sessions > 0, "group sessions were held: {figures}");
+    assert_eq!(figures["visits"].as_u64().unwrap(), figures["household_visits"].as_u64().unwrap() + sessions);
+    let verified: u64 = figures["skills"].as_array().unwrap().iter().map(|s| s["verified"].as_u64().unwrap()).sum();
+    assert!(verified > 0, "team leaders verified skills: {figures}");
     let (status, page) = get(&format!("{}/", info.url));
     assert_eq!(status, 200);
     assert!(page.contains("Từng Nhà") && page.contains("lượt hướng dẫn") && page.contains("Bản Mòng"), "{page}");
+    assert!(page.contains("buổi hướng dẫn tập trung") && page.contains("kỹ năng đã được tổ trưởng xác nhận"), "{page}");
     assert!(page.len() < 30_000, "the dashboard stays light for 2G: {} bytes", page.len());
     // No phone had anything refused: every refused op would sit in a phone's quarantine.
     for entry in std::fs::read_dir(dir.path()).unwrap() {

@@ -61,6 +61,29 @@ pub fn session<R: Rng + ?Sized>(
     at_home(by, household, occurred_at, attendees, topics, notes)
 }
 
+/// Fixed points where teams hold group sessions.
+pub const PLACES: [&str; 4] = ["Hội trường UBND xã", "Nhà văn hoá bản", "Trường THCS xã", "Điểm bưu điện văn hoá xã"];
+
+/// A group session at `place` (see [`PLACES`]): everyone in `people` (usually of several
+/// households) guided through the same one or two skills, 20% with an action, one or two
+/// topics.
+pub fn group_session<R: Rng + ?Sized>(rng: &mut R, by: Visitor, place: &str, people: &[PersonId], occurred_at: DateTime<Utc>) -> NewVisit {
+    let skills = some_skills(rng, 1..=2);
+    let attendees = people
+        .iter()
+        .map(|p| Attendee {
+            person_id: *p,
+            skills_guided: skills.clone(),
+            actions: if rng.random_bool(0.2) { some_actions(rng, 1..=1) } else { vec![] },
+            ..Default::default()
+        })
+        .collect();
+    NewVisit {
+        place: VisitPlace::Group { place: place.to_owned() },
+        ..at_home(by, HouseholdId::default(), occurred_at, attendees, some_topics(rng, 1..=2), String::new())
+    }
+}
+
 /// A plain household session: everyone in `people` guided through `skills`, with `topics`.
 pub fn simple(
     by: Visitor,

@@ -5,13 +5,15 @@
 
 pub mod household;
 pub mod self_report;
+pub mod snapshot;
 pub mod verification;
 pub mod visit;
 
 pub use household::{HouseholdDraft, MemberDraft};
 pub use self_report::{skill_choices, PersonSkills, SelfReportDraft, SkillChoice};
+pub use snapshot::{restore, snapshot, Snapshot};
 pub use verification::{CorrectionDraft, VerificationDraft};
-pub use visit::{AttendeeDraft, VisitDraft};
+pub use visit::{AttendeeDraft, RosterRow, VisitDraft, WalkInDraft};
 
 use crate::problem::{Problem, Problems};
 use serde::Serialize;

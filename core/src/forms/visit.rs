@@ -3,12 +3,14 @@
 //! actions done per person, topics, notes, time. Problems come from the same rules and
 //! the same stored facts as the save (`Store::check_visit`).
 
-use super::FormState;
+use super::{FormState, CONSENT_PURPOSE};
 use crate::catalog;
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::ids::{CampaignId, HouseholdId, MemberId, PersonId, TeamId, VisitId};
-use crate::model::{Attendee, CoarseLocation, NewVisit, VisitPlace};
-use crate::store::{Saved, Store};
+use crate::model::{Attendee, CoarseLocation, Consent, NewPerson, NewVisit, Relation, VisitPlace};
+use crate::problem::{Problem, ProblemCode, Problems};
+use crate::store::{Saved, SearchPage, Store};
+use crate::validate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +38,135 @@ pub struct VisitDraft {
     pub location: Option<CoarseLocation>,
     /// The visit this one corrects, if it is a correction.
     pub supersedes: Option<VisitId>,
+    /// A person not registered yet, being added to a household while the visit is recorded
+    /// (a walk-in at a group session); kept with the draft so it survives the app too.
+    #[serde(default)]
+    pub walk_in: Option<WalkInDraft>,
+}
+
+/// A walk-in: someone at a session who is not registered yet, added quickly to a household
+/// (name, birth year, relation) with their consent — the same consent, purpose and rules as
+/// a household's registration. Saved, they are a member of that household and present.
+/// Problems are named `walk_in.household_id`, `walk_in.full_name`, `walk_in.birth_year`,
+/// `walk_in.relation`, `walk_in.consent`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkInDraft {
+    /// The household they belong to (found by search; a household visit's own by default).
+    pub household_id: Option<HouseholdId>,
+    pub full_name: String,
+    pub relation: Relation,
+    /// As typed: empty for unknown.
+    pub birth_year: String,
+    /// Who agreed: the walk-in themselves unless set (an adult of the household for a child).
+    pub consent_given_by: String,
+    /// When they agreed, after hearing [`super::consent_purpose`] in full; `None` until then.
+    pub consent_given_at: Option<DateTime<Utc>>,
+}
+
+/// A person the visit form can show: a member of the household visited, or someone present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RosterRow {
+    pub person_id: PersonId,
+    /// Empty for someone present this device does not hold (the form reports them).
+    pub full_name: String,
+    pub household_id: Option<HouseholdId>,
+    /// Their household's address and village, to tell people apart.
+    pub address: String,
+    pub village_name: String,
+    pub present: bool,
+    pub skills_guided: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+impl WalkInDraft {
+    pub fn new(household_id: Option<HouseholdId>) -> Self {
+        Self {
+            household_id,
+            full_name: String::new(),
+            relation: Relation::OtherRelative,
+            birth_year: String::new(),
+            consent_given_by: String::new(),
+            consent_given_at: None,
+        }
+    }
+
+    /// They heard the purpose in full and agreed, now. Who agreed defaults to them.
+    pub fn record_consent(&mut self, now: DateTime<Utc>) {
+        if self.consent_given_by.trim().is_empty() {
+            self.consent_given_by = self.full_name.clone();
+        }
+        self.consent_given_at = Some(now);
+    }
+
+    /// The typed-in walk-in as model input, and every problem (fields named `walk_in.…`).
+    fn inputs(&self, now: DateTime<Utc>, recorded_by: Option<MemberId>) -> (Option<(HouseholdId, NewPerson)>, Problems) {
+        let mut ps = Problems::new();
+        if self.household_id.is_none() {
+            ps.push(validate::text::required("walk_in.household_id"));
+        }
+        let birth_year = match validate::birth_year_text("walk_in.birth_year", &self.birth_year, now) {
+            Ok(y) => y,
+            Err(p) => {
+                ps.push(p);
+                None
+            }
+        };
+        let consent = self.consent_given_at.map(|given_at| Consent {
+            given_by: self.consent_given_by.clone(),
+            given_at,
+            purpose: CONSENT_PURPOSE.to_owned(),
+            recorded_by,
+        });
+        let person = NewPerson {
+            full_name: self.full_name.clone(),
+            birth_year,
+            sex: None,
+            relation: self.relation,
+            phone: None,
+            consent: consent.clone(),
+        };
+        let (clean, rule_ps) = validate::member(&person, now);
+        for mut p in rule_ps.0 {
+            if p.field.starts_with("consent") {
+                p.field = "consent".to_owned();
+            }
+            p.field = format!("walk_in.{}", p.field);
+            if consent.is_none() && p.code == ProblemCode::ConsentMissing {
+                p = Problem::error(
+                    "walk_in.consent",
+                    ProblemCode::ConsentMissing,
+                    "Hãy đọc mục đích cho người dân và ghi nhận sự đồng ý trước khi lưu",
+                    "Read the purpose to the person and record their consent before saving",
+                );
+            }
+            if !ps.0.iter().any(|q| q.field == p.field && q.code == p.code) {
+                ps.push(p);
+            }
+        }
+        let ok = !ps.has_errors();
+        (self.household_id.zip(clean).filter(|_| ok), ps)
+    }
+
+    /// Every field's problems now.
+    pub fn state(&self, now: DateTime<Utc>) -> FormState {
+        FormState::from(self.inputs(now, None).1)
+    }
+
+    /// Add them to their household (with their consent), through the store's rules.
+    pub fn save(&self, store: &Store, recorded_by: Option<MemberId>) -> CoreResult<Saved<PersonId>> {
+        match self.inputs(store.now(), recorded_by) {
+            (Some((household, person)), _) => store.add_person(household, &person).map_err(|e| match e {
+                CoreError::NotFound { entity: "household", .. } => CoreError::Invalid(Problems(vec![Problem::error(
+                    "walk_in.household_id",
+                    ProblemCode::UnknownHousehold,
+                    "Không tìm thấy hộ gia đình",
+                    "Household not found",
+                )])),
+                e => e,
+            }),
+            (None, ps) => Err(CoreError::Invalid(ps)),
+        }
+    }
 }
 
 fn toggle(list: &mut Vec<String>, code: &str) {
@@ -70,6 +201,7 @@ impl VisitDraft {
             notes: String::new(),
             location: None,
             supersedes: None,
+            walk_in: None,
         }
     }
 
@@ -91,6 +223,7 @@ impl VisitDraft {
             notes: v.notes,
             location: v.location,
             supersedes: Some(old),
+            walk_in: None,
         })
     }
 
@@ -119,6 +252,95 @@ impl VisitDraft {
     /// Tick or untick a topic (catalog or local).
     pub fn toggle_topic(&mut self, code: &str) {
         toggle(&mut self.topics, code);
+    }
+
+    /// Name the fixed point of a group session (a visit at a household has no place to name).
+    pub fn set_place(&mut self, place: &str) {
+        if let VisitPlace::Group { place: p } = &mut self.place {
+            place.clone_into(p);
+        }
+    }
+
+    /// People to mark present at a group session, found across the households this device
+    /// holds (the volunteer's scope), best matches first, a page at a time.
+    pub fn search_people(&self, store: &Store, query: &str, offset: u32, limit: u32) -> CoreResult<SearchPage> {
+        store.search_page(query, None, offset, limit)
+    }
+
+    /// Start adding a walk-in (to the household visited, for a visit at a household).
+    pub fn start_walk_in(&mut self, household_id: Option<HouseholdId>) {
+        let household_id = household_id.or(match self.place {
+            VisitPlace::Household { household_id } => Some(household_id),
+            VisitPlace::Group { .. } => None,
+        });
+        self.walk_in = Some(WalkInDraft::new(household_id));
+    }
+
+    /// Edit the walk-in being added, if any.
+    pub fn edit_walk_in(&mut self, edit: impl FnOnce(&mut WalkInDraft)) {
+        if let Some(w) = self.walk_in.as_mut() {
+            edit(w);
+        }
+    }
+
+    /// Give up adding the walk-in.
+    pub fn cancel_walk_in(&mut self) {
+        self.walk_in = None;
+    }
+
+    /// The walk-in's problems now (nothing when no walk-in is being added).
+    pub fn walk_in_state(&self, now: DateTime<Utc>) -> FormState {
+        self.walk_in.as_ref().map(|w| w.state(now)).unwrap_or_else(|| FormState { problems: vec![], can_save: false })
+    }
+
+    /// Save the walk-in into their household (durable, in the outbox like any registration)
+    /// and mark them present; the walk-in part of the form is then empty again. Nothing
+    /// changes on a problem.
+    pub fn add_walk_in(&mut self, store: &Store, recorded_by: Option<MemberId>) -> CoreResult<Saved<PersonId>> {
+        let Some(w) = self.walk_in.as_ref() else {
+            return Err(CoreError::Invalid(Problems(vec![validate::text::required("walk_in")])));
+        };
+        let saved = w.save(store, recorded_by)?;
+        self.walk_in = None;
+        self.attendee(saved.id);
+        Ok(saved)
+    }
+
+    /// Everyone the form can show: the household's members for a visit at a household,
+    /// then everyone present who is not among them, each with their ticks.
+    pub fn roster(&self, store: &Store) -> CoreResult<Vec<RosterRow>> {
+        let mut ids: Vec<PersonId> = match &self.place {
+            VisitPlace::Household { household_id } => match store.household_detail(*household_id) {
+                Ok(d) => d.members.into_iter().map(|m| m.person.id).collect(),
+                Err(CoreError::NotFound { .. }) => vec![],
+                Err(e) => return Err(e),
+            },
+            VisitPlace::Group { .. } => vec![],
+        };
+        for a in &self.attendees {
+            if !ids.contains(&a.person_id) {
+                ids.push(a.person_id);
+            }
+        }
+        let mut known: std::collections::HashMap<PersonId, crate::store::PersonRef> =
+            store.people_named(&ids)?.into_iter().map(|p| (p.person_id, p)).collect();
+        Ok(ids
+            .into_iter()
+            .map(|id| {
+                let who = known.remove(&id);
+                let ticks = self.attendees.iter().find(|a| a.person_id == id);
+                RosterRow {
+                    person_id: id,
+                    full_name: who.as_ref().map(|p| p.full_name.clone()).unwrap_or_default(),
+                    household_id: who.as_ref().map(|p| p.household_id),
+                    address: who.as_ref().map(|p| p.address.clone()).unwrap_or_default(),
+                    village_name: who.map(|p| p.village_name).unwrap_or_default(),
+                    present: ticks.is_some(),
+                    skills_guided: ticks.map(|a| a.skills_guided.clone()).unwrap_or_default(),
+                    actions: ticks.map(|a| a.actions.clone()).unwrap_or_default(),
+                }
+            })
+            .collect())
     }
 
     fn attendee(&mut self, person_id: PersonId) -> &mut AttendeeDraft {

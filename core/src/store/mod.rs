@@ -26,7 +26,7 @@ mod write;
 pub use crate::model::{HouseholdPatch, PersonPatch};
 pub(crate) use apply::{set_setting as write_setting, setting as read_setting};
 pub use apply::{ApplyReport, ConflictRecord, Enrolment, RejectedOp, SetAside};
-pub use read::{HouseholdDetail, MemberDetail, SearchHit, SearchPage, TodaysWork};
+pub use read::{HouseholdDetail, MemberDetail, PersonRef, SearchHit, SearchPage, TodaysWork};
 pub use write::Saved;
 
 use crate::clock::{Clock, SystemClock};

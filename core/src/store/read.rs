@@ -63,6 +63,17 @@ pub struct SearchHit {
     pub rank: search::MatchRank,
 }
 
+/// A person as a form names them: their name and their household's address and village
+/// (to tell two people of the same name apart at a group session).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonRef {
+    pub person_id: PersonId,
+    pub full_name: String,
+    pub household_id: HouseholdId,
+    pub address: String,
+    pub village_name: String,
+}
+
 /// A volunteer's day: what they did today and what is left.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TodaysWork {
@@ -379,6 +390,34 @@ impl Store {
             }
             let next_offset = (to < total).then_some(to as u32);
             Ok(SearchPage { hits, total: total as u32, next_offset })
+        })
+    }
+
+    /// The people of `ids` this device holds (not deleted), in the order asked; ids not
+    /// found are left out.
+    pub fn people_named(&self, ids: &[PersonId]) -> CoreResult<Vec<PersonRef>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT p.full_name, h.id, h.address, COALESCE(v.name, '') FROM persons p
+                 JOIN households h ON h.id = p.household_id LEFT JOIN villages v ON v.id = h.village_id
+                 WHERE p.id = ?1 AND p.deleted = 0",
+            )?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let row = st
+                    .query_row([id], |r| {
+                        Ok(PersonRef {
+                            person_id: *id,
+                            full_name: r.get(0)?,
+                            household_id: r.get(1)?,
+                            address: r.get(2)?,
+                            village_name: r.get(3)?,
+                        })
+                    })
+                    .optional()?;
+                out.extend(row);
+            }
+            Ok(out)
         })
     }
 

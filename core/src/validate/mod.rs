@@ -160,6 +160,21 @@ pub fn person(p: &NewPerson, now: DateTime<Utc>) -> (Option<NewPerson>, Problems
     (Some(NewPerson { full_name, birth_year, sex: p.sex, relation: p.relation, phone, consent: Some(consent) }), ps)
 }
 
+/// Check and clean a person added to a household already registered (a walk-in at a group
+/// session, a newborn): a person with consent, and not a second head.
+pub fn member(p: &NewPerson, now: DateTime<Utc>) -> (Option<NewPerson>, Problems) {
+    let (clean, mut ps) = person(p, now);
+    if p.relation == crate::model::Relation::Head {
+        ps.push(one_head("relation"));
+        return (None, ps);
+    }
+    (clean, ps)
+}
+
+fn one_head(field: &str) -> Problem {
+    Problem::error(field, ProblemCode::HeadMustBeMember, "Mỗi hộ chỉ có một chủ hộ", "A household has only one head")
+}
+
 /// Check and clean a new household and its head.
 pub fn household(h: &NewHousehold, now: DateTime<Utc>) -> (Option<NewHousehold>, Problems) {
     let mut ps = Problems::new();
@@ -194,12 +209,7 @@ pub fn registration(h: &NewHousehold, members: &[NewPerson], now: DateTime<Utc>)
     let mut others = Vec::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
         if m.relation == crate::model::Relation::Head {
-            ps.push(Problem::error(
-                format!("members[{i}].relation"),
-                ProblemCode::HeadMustBeMember,
-                "Mỗi hộ chỉ có một chủ hộ",
-                "A household has only one head",
-            ));
+            ps.push(one_head(&format!("members[{i}].relation")));
         }
         let (person, person_ps) = person(m, now);
         ps.extend(person_ps.prefixed(&format!("members[{i}]")));

@@ -5,7 +5,10 @@ import TungNhaCore
 /// The "record a visit" screen: at one household, or a group session with people from
 /// several households, or the correction of a stored visit. The core's `VisitForm` holds the
 /// draft and says what is wrong with each field as the volunteer ticks (the same rules and
-/// stored facts as the save); this model follows it and names the people.
+/// stored facts as the save), names the people (the core's roster), searches people for a
+/// group session across the households on the device, adds a walk-in to a household with
+/// their consent, and keeps the whole draft as text across the app being killed
+/// (`draftJson()`, `restore(json:)`). This model only follows it.
 /// Mirrors android/presentation `RecordVisitViewModel`.
 @MainActor
 @Observable
@@ -27,6 +30,8 @@ public final class RecordVisitModel {
     public private(set) var loading = false
     /// The household's address and village, or the group session's place.
     public private(set) var placeLabel = ""
+    /// A group session (its place can be edited; people come from search and walk-ins).
+    public private(set) var isGroupSession = false
     public private(set) var people: [PersonRow] = []
     public private(set) var topics: Set<String> = []
     public private(set) var notes = ""
@@ -39,10 +44,21 @@ public final class RecordVisitModel {
     public private(set) var savedVisitId: VisitId?
     public private(set) var warnings: [String] = []
     public private(set) var error: UiError?
+    /// People found by `searchPeople` (best first), to add with `addPeople`.
+    public private(set) var found: [SearchHit] = []
+    /// The walk-in being added (`nil` when none), and the core's problems with it.
+    public private(set) var walkIn: WalkInDraft?
+    public private(set) var walkInForm: FormState?
+    public private(set) var addingWalkIn = false
+    /// The last walk-in added (now a member of their household, and present).
+    public private(set) var addedWalkInId: PersonId?
 
     /// Blocking problems, grouped by where the form shows them.
     public var fieldErrors: [Field: [String]] { Self.byFormField(fieldMessages(form?.problems ?? [])) }
     public var canSave: Bool { !saving && !loading && savedVisitId == nil && form?.canSave == true }
+    /// The walk-in's problems beside each of its fields: `walk_in.full_name`, `walk_in.consent`…
+    public var walkInProblems: [String: [Problem]] { problemsByField(walkInForm?.problems ?? []) }
+    public var canAddWalkIn: Bool { walkIn != nil && !addingWalkIn && walkInForm?.canSave == true }
 
     /// What the form offers (the catalogs are part of the core).
     public let topicChoices: [CatalogEntry] = TungNhaCore.topics()
@@ -58,12 +74,14 @@ public final class RecordVisitModel {
 
     private let db: Database
     private var visitForm: VisitForm?
-    /// Everyone the screen can name, in the order they were added.
+    /// People added from search but not ticked yet, in the order they were added.
     private var roster: [Who] = []
+    /// The household's address and village, for a visit at a household.
+    private var householdLabel = ""
     @ObservationIgnored private lazy var refresher = FormRefresh<Answer> { [weak self] result in
         guard let self else { return }
         switch result {
-        case let .success(a): self.show(a.draft, a.state)
+        case let .success(a): self.show(a)
         case let .failure(e): self.error = e
         }
     }
@@ -71,6 +89,8 @@ public final class RecordVisitModel {
     private struct Answer: Sendable {
         let draft: VisitDraft
         let state: FormState
+        let roster: [RosterRow]
+        let walkIn: FormState
     }
 
     public init(db: Database) {
@@ -83,14 +103,41 @@ public final class RecordVisitModel {
         await open {
             let detail = try db.householdDetail(householdId: householdId)
             let form = try VisitForm.atHousehold(householdId: householdId, teamId: teamId, volunteerId: volunteerId, campaignId: campaignId)
-            return Opened(form: form, label: Self.label(detail), roster: Self.people(detail))
+            return Opened(form: form, label: Self.label(detail), roster: [])
         }
     }
 
-    /// A group session at a fixed point; people are added from search (`addPeople`).
+    /// A group session at a fixed point; people are added from search (`searchPeople`, `addPeople`) and walk-ins.
     public func openGroupSession(place: String, teamId: TeamId, volunteerId: MemberId, campaignId: CampaignId? = nil) async {
         await open {
-            Opened(form: try VisitForm.groupSession(place: place, teamId: teamId, volunteerId: volunteerId, campaignId: campaignId), label: place, roster: [])
+            Opened(form: try VisitForm.groupSession(place: place, teamId: teamId, volunteerId: volunteerId, campaignId: campaignId), label: "", roster: [])
+        }
+    }
+
+    /// The form as `draftJson()` kept it (after the app was stopped); a damaged text is a typed error.
+    public func restore(json: String) async {
+        let db = self.db
+        await open {
+            let form = try VisitForm.fromJson(json: json)
+            var label = ""
+            if case let .household(id) = form.draft().place { label = Self.label(try db.householdDetail(householdId: id)) }
+            return Opened(form: form, label: label, roster: [])
+        }
+    }
+
+    /// The whole draft (ticks, topics, a half-typed walk-in) as text, to keep across the app being killed.
+    public func draftJson() -> String? { try? visitForm?.toJson() }
+
+    /// Name a group session's fixed point.
+    public func setPlace(_ place: String) async { await edit { $0.setPlace(place: place) } }
+
+    /// Find people for a group session across the households on the device (accent-insensitive, best first).
+    public func searchPeople(_ query: String) async {
+        guard let f = visitForm else { return }
+        let db = self.db
+        switch await call({ try f.searchPeople(db: db, query: query, offset: 0, limit: 50) }) {
+        case let .success(page): found = page.hits
+        case let .failure(e): error = e
         }
     }
 
@@ -103,11 +150,8 @@ public final class RecordVisitModel {
             if case let .household(id) = visit.place { households.append(id) }
             for h in visit.attendees.compactMap(\.householdId) where !households.contains(h) { households.append(h) }
             let details = try households.map { try db.householdDetail(householdId: $0) }
-            let label: String
-            switch visit.place {
-            case let .household(id): label = details.first { $0.household.id == id }.map(Self.label) ?? ""
-            case let .group(place): label = place
-            }
+            var label = ""
+            if case let .household(id) = visit.place { label = details.first { $0.household.id == id }.map(Self.label) ?? "" }
             return Opened(form: try VisitForm.correcting(db: db, visitId: visitId), label: label, roster: details.flatMap(Self.people))
         }
     }
@@ -119,6 +163,31 @@ public final class RecordVisitModel {
             roster.append((id: id, name: h.personName ?? h.headName, address: h.address))
         }
         guard let f = visitForm else { return }
+        await refresher.refresh(read(f))
+    }
+
+    /// Start adding a walk-in to `householdId` (`nil`: the household visited).
+    public func startWalkIn(householdId: HouseholdId? = nil) async { await edit { try $0.startWalkIn(householdId: householdId) } }
+    public func setWalkInHousehold(_ householdId: HouseholdId?) async { await edit { try $0.setWalkInHousehold(householdId: householdId) } }
+    public func setWalkInName(_ name: String) async { await edit { $0.setWalkInName(fullName: name) } }
+    public func setWalkInBirthYear(_ text: String) async { await edit { $0.setWalkInBirthYear(birthYear: text) } }
+    public func setWalkInRelation(_ relation: Relation) async { await edit { $0.setWalkInRelation(relation: relation) } }
+    public func setWalkInConsentGivenBy(_ name: String) async { await edit { $0.setWalkInConsentGivenBy(name: name) } }
+    /// The walk-in heard the consent notice in full and agreed, now.
+    public func recordWalkInConsent() async { await edit { $0.recordWalkInConsent() } }
+    public func cancelWalkIn() async { await edit { $0.cancelWalkIn() } }
+
+    /// Save the walk-in into their household and mark them present; `recordedBy` is this device's team member.
+    public func addWalkIn(recordedBy: MemberId? = nil) async {
+        guard let f = visitForm, !addingWalkIn else { return }
+        addingWalkIn = true
+        error = nil
+        let db = self.db
+        switch await call({ try f.addWalkIn(db: db, recordedBy: recordedBy) }) {
+        case let .success(saved): addedWalkInId = saved.id
+        case let .failure(e): error = e
+        }
+        addingWalkIn = false
         await refresher.refresh(read(f))
     }
 
@@ -152,6 +221,11 @@ public final class RecordVisitModel {
     private func open(_ make: @escaping @Sendable () throws -> Opened) async {
         visitForm = nil
         roster = []
+        householdLabel = ""
+        found = []
+        walkIn = nil
+        walkInForm = nil
+        addedWalkInId = nil
         savedVisitId = nil
         error = nil
         loading = true
@@ -159,6 +233,7 @@ public final class RecordVisitModel {
         case let .success(o):
             visitForm = o.form
             roster = o.roster
+            householdLabel = o.label
             placeLabel = o.label
             await refresher.refresh(read(o.form))
         case let .failure(e):
@@ -174,21 +249,30 @@ public final class RecordVisitModel {
 
     private func read(_ f: VisitForm) -> @Sendable () throws -> Answer {
         let db = self.db
-        return { Answer(draft: f.draft(), state: try f.state(db: db)) }
+        return { Answer(draft: f.draft(), state: try f.state(db: db), roster: try f.roster(db: db), walkIn: f.walkInState()) }
     }
 
-    /// The roster with the draft's ticks, plus anyone present the roster lacks.
-    private func show(_ draft: VisitDraft, _ state: FormState) {
-        let ticked = Dictionary(draft.attendees.map { ($0.personId, $0) }, uniquingKeysWith: { a, _ in a })
-        var rows = roster.map { who -> PersonRow in
-            let a = ticked[who.id]
-            return PersonRow(id: who.id, name: who.name, address: who.address, present: a != nil,
-                             skills: Set(a?.skillsGuided ?? []), actions: Set(a?.actions ?? []))
+    /// The core's roster (members, everyone present), then people found by search not ticked yet.
+    private func show(_ a: Answer) {
+        let draft = a.draft
+        let state = a.state
+        var rows = a.roster.map {
+            PersonRow(id: $0.personId, name: $0.fullName, address: $0.address, present: $0.present,
+                      skills: Set($0.skillsGuided), actions: Set($0.actions))
         }
-        for a in draft.attendees where !roster.contains(where: { $0.id == a.personId }) {
-            rows.append(PersonRow(id: a.personId, name: "", address: "", present: true, skills: Set(a.skillsGuided), actions: Set(a.actions)))
+        for who in roster where !rows.contains(where: { $0.id == who.id }) {
+            rows.append(PersonRow(id: who.id, name: who.name, address: who.address))
         }
         people = rows
+        if case let .group(place) = draft.place {
+            placeLabel = place
+            isGroupSession = true
+        } else {
+            placeLabel = householdLabel
+            isGroupSession = false
+        }
+        walkIn = draft.walkIn
+        walkInForm = draft.walkIn == nil ? nil : a.walkIn
         topics = Set(draft.topics)
         notes = draft.notes
         occurredAt = draft.occurredAt

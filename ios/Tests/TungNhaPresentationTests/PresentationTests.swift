@@ -53,6 +53,52 @@ final class PresentationTests: XCTestCase {
     }
 
     @MainActor
+    func testAGroupSessionWithAWalkInSurvivesTheAppBeingKilled() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = try Database.open(path: dir.appendingPathComponent("device.db").path)
+        let village = try db.addVillage(communeKey: "2025:c:03646", name: "Bản Mòng")
+        let team = try db.addTeam(team: TeamInput(communeKey: "2025:c:03646", name: "Tổ CNSCĐ", members: [
+            TeamMemberInput(fullName: "Quàng Thị Hoa", organisation: .womensUnion, role: TeamRole(code: "member", nameVi: "Tổ viên")),
+        ]))
+        let consent = Consent(givenBy: "Lò Văn Pánh", givenAt: Date(timeIntervalSinceNow: -86_400), purpose: "Hướng dẫn kỹ năng số")
+        let household = try db.addHousehold(household: HouseholdInput(
+            villageId: village, address: "Số 1",
+            head: PersonInput(fullName: "Lò Văn Pánh", relation: .head, consent: consent)
+        ))
+        let model = RecordVisitModel(db: db)
+        await model.openGroupSession(place: "", teamId: team.id, volunteerId: team.members[0].id)
+        XCTAssertTrue(model.isGroupSession)
+        XCTAssertNotNil(model.fieldErrors[.place])
+        await model.setPlace("Nhà văn hoá bản Mòng")
+        await model.searchPeople("lo van panh")
+        await model.addPeople(Array(model.found.prefix(1)))
+        await model.toggleSkill("public_services", for: model.people[0].id)
+        await model.startWalkIn(householdId: household.id)
+        await model.setWalkInName("Lò Thị Sen")
+        let kept = try XCTUnwrap(model.draftJson())
+
+        let again = RecordVisitModel(db: db)
+        await again.restore(json: String(kept.prefix(kept.count / 2)))
+        XCTAssertEqual(again.error?.code, .invalid)
+        await again.restore(json: kept)
+        XCTAssertEqual(again.placeLabel, "Nhà văn hoá bản Mòng")
+        XCTAssertEqual(again.people.filter(\.present).map(\.name), ["Lò Văn Pánh"])
+        XCTAssertEqual(again.walkIn?.fullName, "Lò Thị Sen")
+        XCTAssertNotNil(again.walkInProblems["walk_in.consent"])
+        await again.setWalkInRelation(.child)
+        await again.recordWalkInConsent()
+        XCTAssertTrue(again.canAddWalkIn)
+        await again.addWalkIn()
+        let sen = try XCTUnwrap(again.addedWalkInId)
+        XCTAssertTrue(again.people.first { $0.id == sen }?.present == true)
+        await again.toggleTopic("online_public_services")
+        XCTAssertTrue(again.canSave)
+        await again.save()
+        XCTAssertNotNil(again.savedVisitId)
+    }
+
+    @MainActor
     func testRegisteringAHouseholdShowsProblemsPerFieldThenSaves() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -13,10 +13,14 @@ import vn.tungnha.core.CatalogEntry
 import vn.tungnha.core.Database
 import vn.tungnha.core.FormState
 import vn.tungnha.core.HouseholdDetail
+import vn.tungnha.core.Problem
+import vn.tungnha.core.Relation
+import vn.tungnha.core.RosterRow
 import vn.tungnha.core.SearchHit
 import vn.tungnha.core.VisitDraft
 import vn.tungnha.core.VisitForm
 import vn.tungnha.core.VisitPlace
+import vn.tungnha.core.WalkInDraft
 import java.time.Instant
 
 /**
@@ -24,7 +28,10 @@ import java.time.Instant
  * several households, or the correction of a stored visit. Who was present, the skills
  * guided and actions done per person, topics, notes, time. The core's `VisitForm` holds the
  * draft and says what is wrong with each field as the volunteer ticks (the same rules and
- * stored facts as the save); this view-model follows it and names the people.
+ * stored facts as the save), names the people (the core's roster), searches people for a
+ * group session across the households on the device, adds a walk-in to a household with
+ * their consent, and keeps the whole draft as text across process death ([draftJson],
+ * [restore]). This view-model only follows it.
  */
 class RecordVisitViewModel(
     private val db: Database,
@@ -49,6 +56,8 @@ class RecordVisitViewModel(
         val loading: Boolean = false,
         /** The household's address and village, or the group session's place. */
         val placeLabel: String = "",
+        /** A group session (its place can be edited; people come from search and walk-ins). */
+        val isGroupSession: Boolean = false,
         val people: List<PersonRow> = emptyList(),
         val topics: Set<String> = emptySet(),
         val notes: String = "",
@@ -61,10 +70,22 @@ class RecordVisitViewModel(
         val savedVisitId: String? = null,
         val warnings: List<String> = emptyList(),
         val error: UiError? = null,
+        /** People found by [searchPeople] (best first), to add with [addPeople]. */
+        val found: List<SearchHit> = emptyList(),
+        /** The walk-in being added (`null` when none), and the core's problems with it. */
+        val walkIn: WalkInDraft? = null,
+        val walkInForm: FormState? = null,
+        val addingWalkIn: Boolean = false,
+        /** The last walk-in added (now a member of their household, and present). */
+        val addedWalkInId: String? = null,
     ) {
         /** Blocking problems, grouped by where the form shows them. */
         val fieldErrors: Map<Field, List<String>> get() = byFormField(fieldMessages(form?.problems.orEmpty()))
         val canSave: Boolean get() = !saving && !loading && savedVisitId == null && form?.canSave == true
+
+        /** The walk-in's problems beside each of its fields: `walk_in.full_name`, `walk_in.consent`… */
+        val walkInProblems: Map<String, List<Problem>> get() = problemsByField(walkInForm?.problems.orEmpty())
+        val canAddWalkIn: Boolean get() = walkIn != null && !addingWalkIn && walkInForm?.canSave == true
     }
 
     private val _state = MutableStateFlow(State())
@@ -76,37 +97,59 @@ class RecordVisitViewModel(
     val actionChoices: List<CatalogEntry> by lazy { vn.tungnha.core.actions() }
 
     private var form: VisitForm? = null
-    /** Everyone the screen can name, in the order they were added. */
+    /** People added from search but not ticked yet, in the order they were added (id to name, address). */
     private var roster: List<Pair<String, Pair<String, String>>> = emptyList()
 
-    private val refresh = FormRefresh(scope, io, { checkNotNull(form).let { it.draft() to it.state(db) } }) { r ->
+    private data class Read(val draft: VisitDraft, val form: FormState, val roster: List<RosterRow>, val walkIn: FormState)
+
+    private val refresh = FormRefresh(scope, io, {
+        checkNotNull(form).let { Read(it.draft(), it.state(db), it.roster(db), it.walkInState()) }
+    }) { r ->
         when (r) {
-            is Outcome.Ok -> _state.update { show(it, r.value.first, r.value.second) }
+            is Outcome.Ok -> _state.update { show(it, r.value) }
             is Outcome.Failed -> _state.update { it.copy(error = r.error) }
         }
     }
 
     /** A visit at one household's home: its members are the people to tick. */
     fun openAtHousehold(householdId: String, teamId: String, volunteerId: String, campaignId: String? = null): Job = open {
-        val detail = db.householdDetail(householdId)
-        Triple(VisitForm.atHousehold(householdId, teamId, volunteerId, campaignId), label(detail), people(detail))
+        Triple(VisitForm.atHousehold(householdId, teamId, volunteerId, campaignId), label(db.householdDetail(householdId)), emptyList())
     }
 
-    /** A group session at a fixed point; people are added from search ([addPeople]). */
+    /** A group session at a fixed point; people are added from search ([searchPeople], [addPeople]) and walk-ins. */
     fun openGroupSession(place: String, teamId: String, volunteerId: String, campaignId: String? = null): Job = open {
-        Triple(VisitForm.groupSession(place, teamId, volunteerId, campaignId), place, emptyList())
+        Triple(VisitForm.groupSession(place, teamId, volunteerId, campaignId), "", emptyList())
     }
 
-    /** Correct a stored visit: its content to edit; saved, it replaces the old one. */
+    /** Correct a stored visit: its content to edit; saved, it replaces the old one (everyone of the households attending can be ticked). */
     fun openCorrection(visitId: String): Job = open {
         val visit = db.visit(visitId)
         val households = (listOfNotNull((visit.place as? VisitPlace.Household)?.householdId) + visit.attendees.mapNotNull { it.householdId }).distinct()
         val details = households.map { db.householdDetail(it) }
-        val label = when (val p = visit.place) {
-            is VisitPlace.Household -> label(details.first { it.household.id == p.householdId })
-            is VisitPlace.Group -> p.place
-        }
+        val label = (visit.place as? VisitPlace.Household)?.let { p -> label(details.first { it.household.id == p.householdId }) }.orEmpty()
         Triple(VisitForm.correcting(db, visitId), label, details.flatMap(::people))
+    }
+
+    /** The form as [draftJson] kept it (after the app was stopped); a damaged text is a typed error. */
+    fun restore(json: String): Job = open {
+        val f = VisitForm.fromJson(json)
+        val label = (f.draft().place as? VisitPlace.Household)?.let { label(db.householdDetail(it.householdId)) }.orEmpty()
+        Triple(f, label, emptyList())
+    }
+
+    /** The whole draft (ticks, topics, a half-typed walk-in) as text, for the app to keep across process death. */
+    fun draftJson(): String? = form?.toJson()
+
+    /** Name a group session's fixed point. */
+    fun setPlace(place: String) = edit { it.setPlace(place) }
+
+    /** Find people for a group session across the households on the device (accent-insensitive, best first). */
+    fun searchPeople(query: String): Job = scope.launch {
+        val f = form ?: return@launch
+        when (val r = call(io) { f.searchPeople(db, query, 0u, 50u) }) {
+            is Outcome.Ok -> _state.update { it.copy(found = r.value.hits) }
+            is Outcome.Failed -> _state.update { it.copy(error = r.error) }
+        }
     }
 
     /** Add people found by search (a group session's attendees come from several households). */
@@ -114,6 +157,30 @@ class RecordVisitViewModel(
         val found = hits.mapNotNull { h -> h.personId?.let { id -> id to ((h.personName ?: h.headName) to h.address) } }
         roster = roster + found.filter { (id, _) -> roster.none { it.first == id } }
         return refresh.refresh()
+    }
+
+    /** Start adding a walk-in to [householdId] (`null`: the household visited). */
+    fun startWalkIn(householdId: String? = null) = edit { it.startWalkIn(householdId) }
+    fun setWalkInHousehold(householdId: String?) = edit { it.setWalkInHousehold(householdId) }
+    fun setWalkInName(name: String) = edit { it.setWalkInName(name) }
+    fun setWalkInBirthYear(text: String) = edit { it.setWalkInBirthYear(text) }
+    fun setWalkInRelation(relation: Relation) = edit { it.setWalkInRelation(relation) }
+    fun setWalkInConsentGivenBy(name: String) = edit { it.setWalkInConsentGivenBy(name) }
+
+    /** The walk-in heard the consent notice in full and agreed, now. */
+    fun recordWalkInConsent() = edit { it.recordWalkInConsent() }
+    fun cancelWalkIn() = edit { it.cancelWalkIn() }
+
+    /** Save the walk-in into their household and mark them present; `recordedBy` is this device's team member. */
+    fun addWalkIn(recordedBy: String? = null): Job = scope.launch {
+        val f = form ?: return@launch
+        if (_state.value.addingWalkIn) return@launch
+        _state.update { it.copy(addingWalkIn = true, error = null) }
+        when (val r = call(io) { f.addWalkIn(db, recordedBy) }) {
+            is Outcome.Ok -> _state.update { it.copy(addingWalkIn = false, addedWalkInId = r.value.id) }
+            is Outcome.Failed -> _state.update { it.copy(addingWalkIn = false, error = r.error) }
+        }
+        refresh.refresh().join()
     }
 
     fun togglePresent(personId: String) = edit { it.togglePresent(personId) }
@@ -138,15 +205,20 @@ class RecordVisitViewModel(
         }
     }
 
+    /** The household's address and village, for a visit at a household. */
+    private var householdLabel = ""
+
     private fun open(make: () -> Triple<VisitForm, String, List<Pair<String, Pair<String, String>>>>): Job {
         form = null
         roster = emptyList()
+        householdLabel = ""
         _state.value = State(loading = true)
         return scope.launch {
             when (val r = call(io, make)) {
                 is Outcome.Ok -> {
                     form = r.value.first
                     roster = r.value.third
+                    householdLabel = r.value.second
                     _state.update { it.copy(placeLabel = r.value.second) }
                     refresh.refresh().join()
                     _state.update { it.copy(loading = false) }
@@ -161,23 +233,24 @@ class RecordVisitViewModel(
         return refresh.edit { change(f) }
     }
 
-    /** The state for a draft: the roster with the draft's ticks, plus anyone present the roster lacks. */
-    private fun show(s: State, draft: VisitDraft, formState: FormState): State {
-        val ticked = draft.attendees.associateBy { it.personId }
-        val known = roster.map { (id, who) ->
-            val a = ticked[id]
-            PersonRow(id, who.first, who.second, present = a != null, skills = a?.skillsGuided.orEmpty().toSet(), actions = a?.actions.orEmpty().toSet())
-        }
-        val unnamed = draft.attendees.filter { a -> roster.none { it.first == a.personId } }
-            .map { PersonRow(it.personId, "", "", present = true, skills = it.skillsGuided.toSet(), actions = it.actions.toSet()) }
+    /** The state for a draft: the core's roster (members, everyone present), then people found by search not ticked yet. */
+    private fun show(s: State, r: Read): State {
+        val draft = r.draft
+        val named = r.roster.map { PersonRow(it.personId, it.fullName, it.address, it.present, it.skillsGuided.toSet(), it.actions.toSet()) }
+        val candidates = roster.filter { (id, _) -> named.none { it.personId == id } }.map { (id, who) -> PersonRow(id, who.first, who.second) }
+        val place = draft.place
         return s.copy(
-            people = known + unnamed,
+            placeLabel = if (place is VisitPlace.Group) place.place else householdLabel,
+            isGroupSession = place is VisitPlace.Group,
+            walkIn = draft.walkIn,
+            walkInForm = r.walkIn.takeIf { draft.walkIn != null },
+            people = named + candidates,
             topics = draft.topics.toSet(),
             notes = draft.notes,
             occurredAt = draft.occurredAt,
             correcting = draft.supersedes,
-            form = formState,
-            warnings = warningMessages(formState.problems),
+            form = r.form,
+            warnings = warningMessages(r.form.problems),
         )
     }
 
