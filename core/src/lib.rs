@@ -22,6 +22,7 @@ pub mod problem;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod tasks;
 pub mod units;
 pub mod validate;
 

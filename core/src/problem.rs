@@ -63,6 +63,10 @@ pub enum ProblemCode {
     WrongAuthor,
     /// A person named as a team member (volunteer, assignee) is not in the team.
     NotAMember,
+    /// Not an enrolment code (8 characters of the code alphabet), nor a Từng Nhà QR code.
+    BadEnrolmentCode,
+    /// Not the address of a server (`https://…`).
+    BadServerAddress,
 }
 
 impl ProblemCode {
