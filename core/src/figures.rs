@@ -213,7 +213,8 @@ pub(crate) fn window_bounds(days: Option<(NaiveDate, NaiveDate)>) -> (String, St
 pub(crate) fn households_with_masters(c: &Connection, q: &FigureQuery, goal: u32) -> CoreResult<u32> {
     let masters = masters_cte(&ctes(&q.scope), q.mastery);
     let (from, to) = bounds(q.days);
-    let sql = format!("{masters} SELECT count(*) FROM (SELECT household_id FROM pm GROUP BY household_id HAVING count(*) >= {})", goal.max(1));
+    let sql =
+        format!("{masters} SELECT count(*) FROM (SELECT household_id FROM pm GROUP BY household_id HAVING count(*) >= {})", goal.max(1));
     Ok(c.prepare_cached(&sql)?.query_row(params![scope_param(c, &q.scope)?, from, to], |r| r.get(0))?)
 }
 

@@ -138,7 +138,8 @@ fn the_enrolment_summary_names_the_role_and_area() {
     assert!(s.commune_name.is_some() && s.team_name.is_none() && s.member_name.is_none());
 
     let (h, _) = f.household("Số 9", "Cầm Văn Xôm", &[]);
-    let citizen = Enrolment { role: Role::Citizen, member_id: None, team_id: None, household_id: Some(h), ..member(Role::Citizen, f.team, f.leader) };
+    let citizen =
+        Enrolment { role: Role::Citizen, member_id: None, team_id: None, household_id: Some(h), ..member(Role::Citizen, f.team, f.leader) };
     f.store.save_enrolment(&citizen, 0).unwrap();
     let s = f.store.enrolment_summary().unwrap().unwrap();
     assert_eq!((s.household_address.as_deref(), s.village_name.as_deref()), (Some("Số 9"), Some("Bản Mòng")));

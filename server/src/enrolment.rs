@@ -14,7 +14,6 @@ use crate::storage::{Enrolment, Grant, NewCode, Storage};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::Value;
-use tungnha_core::ids::{HouseholdId, MemberId, TeamId};
 use tungnha_core::model::Team;
 use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{EnrolRequest, EnrolResponse, Role, MIN_CLIENT_SCHEMA};

@@ -97,7 +97,9 @@ impl Store {
             )?;
             let mut counts = std::collections::HashMap::new();
             let mut last = std::collections::HashMap::new();
-            for row in st.query_map(params![team, from, to], |r| Ok((r.get::<_, MemberId>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?)))? {
+            for row in
+                st.query_map(params![team, from, to], |r| Ok((r.get::<_, MemberId>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?)))?
+            {
                 let (m, n, at) = row?;
                 counts.insert(m, n);
                 last.insert(m, crate::store::parse_ts(&at)?);
