@@ -236,6 +236,17 @@ public var textScale: Float
 public struct SettingsScreen
 public enum Language
 public typealias OpId = String
+open func enrolScanned(scanned: String, defaultServerUrl: String, deviceName: String) throws -> EnrolmentSummary
+open func enrolmentSummary() throws -> EnrolmentSummary?
+open func issueCode(serverUrl: String, request: CodeRequest) throws -> IssuedCode
+open func campaigns() throws -> [Campaign]
+open func teamProgress(teamId: TeamId, campaignId: CampaignId? = nil) throws -> TeamProgress
+open func citizenHome(householdId: HouseholdId) throws -> CitizenHome
+public func enrolLink(serverUrl: String, code: String) throws -> String
+public func parseEnrolInput(text: String) throws -> EnrolTarget
+public struct CodeRequest
+public init(role: Role, memberId: MemberId? = nil, teamId: TeamId? = nil, householdId: HouseholdId? = nil
+case forbidden
 DECLS
 ((swift_missing == 0)) || exit 1
 echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"

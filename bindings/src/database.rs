@@ -76,10 +76,7 @@ impl Database {
     /// device's token, and keep it.
     pub fn enrol(&self, server_url: String, code: String, device_name: String) -> Result<Enrolment> {
         let transport = HttpTransport::with_defaults(&server_url);
-        let enrolment = client::enrol(&self.store, &transport, &code, &device_name)?;
-        // The settings screen names the server this device enrolled with.
-        self.store.save_server_url(&server_url)?;
-        Ok(enrolment.into())
+        Ok(client::enrol_at(&self.store, &transport, Some(&server_url), &code, &device_name)?.into())
     }
 
     /// Send everything pending and pull everything new. Progress goes to `listener`;

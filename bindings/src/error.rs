@@ -45,6 +45,9 @@ pub enum ErrorCode {
     BadRequest,
     /// Too many attempts at an enrolment code: wait before trying again.
     TooManyAttempts,
+    /// The server said this role or area may not do this (e.g. a code outside the
+    /// leader's team).
+    Forbidden,
     /// The server is busy or shutting down.
     Unavailable,
     /// The server failed.
@@ -112,7 +115,7 @@ pub enum TungNhaError {
     /// lost), `UnreadableAnswer`, or `UpdateRequired` (it answered in a newer format).
     #[error("{message_vi} / {message_en} [{detail}]")]
     Network { code: ErrorCode, message_vi: String, message_en: String, detail: String },
-    /// The server refused, with its code (`UpdateRequired`, `Unauthorized`, `BadRequest`,
+    /// The server refused, with its code (`UpdateRequired`, `Unauthorized`, `Forbidden`, `BadRequest`,
     /// `TooManyAttempts`, `Unavailable`, `ServerError`) and its messages.
     #[error("{message_vi} / {message_en} [HTTP {status}]")]
     ServerRefused { code: ErrorCode, message_vi: String, message_en: String, status: u16 },

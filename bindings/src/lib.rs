@@ -28,6 +28,7 @@ mod figures;
 mod forms;
 mod household;
 mod ids;
+mod leader;
 mod model;
 mod screens;
 mod setup;
@@ -43,6 +44,7 @@ pub use forms::{
     VerificationForm, VisitForm,
 };
 pub use household::{HouseholdInput, Member, PersonInput};
+pub use leader::{enrol_link, parse_enrol_input};
 pub use model::{CatalogEntry, Location, SavedHousehold, SavedPerson, SavedSelfReport, SavedVisit};
 pub use setup::{TeamInput, TeamMemberInput, TeamRole};
 pub use sync::{Conflict, Enrolment, FieldValue, RecordKind, SyncCancel, SyncListener, SyncSettings};

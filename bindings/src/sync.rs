@@ -28,11 +28,21 @@ pub struct Enrolment {
     /// A citizen's own household.
     pub household_id: Option<HouseholdId>,
     pub commune_key: Option<String>,
+    /// The server the device enrolled with, when known (enrolled from a QR code or with
+    /// `enrol_scanned`).
+    pub server_url: Option<String>,
 }
 
 impl From<cs::Enrolment> for Enrolment {
     fn from(e: cs::Enrolment) -> Self {
-        Self { role: e.role, member_id: e.member_id, team_id: e.team_id, household_id: e.household_id, commune_key: e.commune_key }
+        Self {
+            role: e.role,
+            member_id: e.member_id,
+            team_id: e.team_id,
+            household_id: e.household_id,
+            commune_key: e.commune_key,
+            server_url: e.server_url,
+        }
     }
 }
 

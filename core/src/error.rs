@@ -150,6 +150,9 @@ pub enum ErrorCode {
     BadRequest,
     /// Too many attempts (enrolment codes): wait before trying again.
     TooManyAttempts,
+    /// The server said this role or area may not do this (e.g. issue a code outside the
+    /// leader's team).
+    Forbidden,
     /// The server is busy, shutting down or unreachable behind its proxy.
     Unavailable,
     /// The server failed.
@@ -160,7 +163,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Invalid,
         ErrorCode::NotFound,
         ErrorCode::SchemaTooNew,
@@ -176,6 +179,7 @@ impl ErrorCode {
         ErrorCode::Unauthorized,
         ErrorCode::BadRequest,
         ErrorCode::TooManyAttempts,
+        ErrorCode::Forbidden,
         ErrorCode::Unavailable,
         ErrorCode::ServerError,
         ErrorCode::Unexpected,
@@ -204,6 +208,7 @@ impl ErrorCode {
             | ErrorCode::StoredData
             | ErrorCode::EncryptionUnavailable
             | ErrorCode::BadRequest
+            | ErrorCode::Forbidden
             | ErrorCode::Unexpected => A::ContactLeader,
             ErrorCode::NotFound | ErrorCode::Cancelled => A::Dismiss,
         }
@@ -228,6 +233,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "Thiết bị chưa đăng ký hoặc đã bị thu hồi quyền; hãy đăng ký lại bằng mã mới",
             ErrorCode::BadRequest => "Máy chủ không đọc được yêu cầu; hãy báo tổ trưởng hoặc cán bộ xã",
             ErrorCode::TooManyAttempts => "Thử quá nhiều lần; hãy đợi vài phút rồi thử lại",
+            ErrorCode::Forbidden => "Bạn không có quyền làm việc này cho vai trò hoặc địa bàn đã chọn; hãy hỏi cán bộ xã",
             ErrorCode::Unavailable => "Máy chủ đang bận; dữ liệu vẫn an toàn trên máy, hãy thử lại sau ít phút",
             ErrorCode::ServerError => "Lỗi máy chủ; dữ liệu vẫn an toàn trên máy, hãy thử lại sau",
             ErrorCode::Unexpected => "Ứng dụng gặp lỗi không mong đợi; hãy báo tổ trưởng hoặc cán bộ xã",
@@ -254,6 +260,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "This device is not enrolled or its access was revoked; enrol it again with a new code",
             ErrorCode::BadRequest => "The server could not read the request; tell your team leader or the commune official",
             ErrorCode::TooManyAttempts => "Too many attempts; wait a few minutes and try again",
+            ErrorCode::Forbidden => "You may not do this for the chosen role or area; ask the commune official",
             ErrorCode::Unavailable => "The server is busy; your data is safe on the phone, try again in a few minutes",
             ErrorCode::ServerError => "Server error; your data is safe on the phone, try again later",
             ErrorCode::Unexpected => "The app met an unexpected error; tell your team leader or the commune official",

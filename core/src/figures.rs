@@ -191,6 +191,80 @@ fn scope_param(c: &Connection, scope: &Scope) -> CoreResult<Option<String>> {
     })
 }
 
+/// [`ctes`] plus the people mastering all 5 skills at `mastery` (`pm`).
+fn masters_cte(cte: &str, mastery: SkillLevel) -> String {
+    let codes: Vec<&str> = catalog::SKILLS.iter().map(|s| s.code).collect();
+    format!(
+        "{cte}, pm AS (SELECT sp.id, sp.household_id FROM sp WHERE (SELECT count(*) FROM person_skills s WHERE s.person_id = sp.id AND s.level >= {}
+            AND s.skill IN ('{}')) = {})",
+        mastery as i64,
+        codes.join("','"),
+        codes.len()
+    )
+}
+
+/// The window's bounds as stored times (for queries beside the figures').
+pub(crate) fn window_bounds(days: Option<(NaiveDate, NaiveDate)>) -> (String, String) {
+    bounds(days)
+}
+
+/// Households of `q`'s scope with at least `goal` members mastering all 5 skills (the
+/// figures report 1 and 2; a campaign may ask for more).
+pub(crate) fn households_with_masters(c: &Connection, q: &FigureQuery, goal: u32) -> CoreResult<u32> {
+    let masters = masters_cte(&ctes(&q.scope), q.mastery);
+    let (from, to) = bounds(q.days);
+    let sql =
+        format!("{masters} SELECT count(*) FROM (SELECT household_id FROM pm GROUP BY household_id HAVING count(*) >= {})", goal.max(1));
+    Ok(c.prepare_cached(&sql)?.query_row(params![scope_param(c, &q.scope)?, from, to], |r| r.get(0))?)
+}
+
+/// One team member's counted work: the visits they recorded for their team, by the
+/// rules of [`Figures`] (a visit counts once, a corrected one not at all, only people of
+/// the scope's households, days in the window).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolunteerFigures {
+    pub volunteer_id: crate::ids::MemberId,
+    pub visits: u32,
+    pub group_sessions: u32,
+    pub people_guided: u32,
+    pub households_visited: u32,
+    /// Of the households they visited, those whose members mastering all 5 skills reach `goal`.
+    pub households_goal_reached: u32,
+    /// Their latest counted visit.
+    pub last_visit_at: Option<DateTime<Utc>>,
+}
+
+/// [`VolunteerFigures`] for each member of team `team` who recorded a counted visit, in a
+/// team scope query `q` (its scope must be [`Scope::Team`] of the same team).
+pub(crate) fn per_volunteer(c: &Connection, team: TeamId, q: &FigureQuery, goal: u32) -> CoreResult<Vec<VolunteerFigures>> {
+    let scope = Scope::Team(team);
+    let masters = masters_cte(&ctes(&scope), q.mastery);
+    let (from, to) = bounds(q.days);
+    let p = params![scope_param(c, &scope)?, from, to];
+    let sql = format!(
+        "{masters}, goal AS (SELECT household_id FROM pm GROUP BY household_id HAVING count(*) >= {goal}),
+         mine AS (SELECT v.volunteer_id, ea.* FROM ea JOIN visits v ON v.id = ea.visit_id WHERE v.team_id = ?1)
+         SELECT volunteer_id, count(DISTINCT visit_id), count(DISTINCT CASE WHEN at_household IS NULL THEN visit_id END),
+                count(DISTINCT person_id), count(DISTINCT household_id),
+                count(DISTINCT CASE WHEN household_id IN (SELECT household_id FROM goal) THEN household_id END), max(occurred_at)
+         FROM mine GROUP BY volunteer_id ORDER BY volunteer_id",
+        goal = goal.max(1)
+    );
+    let mut st = c.prepare_cached(&sql)?;
+    let rows = st.query_map(p, |r| {
+        Ok(VolunteerFigures {
+            volunteer_id: r.get(0)?,
+            visits: r.get(1)?,
+            group_sessions: r.get(2)?,
+            people_guided: r.get(3)?,
+            households_visited: r.get(4)?,
+            households_goal_reached: r.get(5)?,
+            last_visit_at: r.get::<_, Option<String>>(6)?.map(|t| crate::store::parse_ts(&t)).transpose()?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 fn compute(c: &Connection, q: &FigureQuery) -> CoreResult<Figures> {
     let cte = ctes(&q.scope);
     let (from, to) = bounds(q.days);
@@ -254,14 +328,7 @@ fn compute(c: &Connection, q: &FigureQuery) -> CoreResult<Figures> {
     }
     f.skills = skills;
 
-    let codes: Vec<&str> = catalog::SKILLS.iter().map(|s| s.code).collect();
-    let masters = format!(
-        "{cte}, pm AS (SELECT sp.id, sp.household_id FROM sp WHERE (SELECT count(*) FROM person_skills s WHERE s.person_id = sp.id AND s.level >= {}
-            AND s.skill IN ('{}')) = {})",
-        q.mastery as i64,
-        codes.join("','"),
-        codes.len()
-    );
+    let masters = masters_cte(&cte, q.mastery);
     let m = |sql: &str| -> CoreResult<u32> { Ok(c.prepare_cached(&format!("{masters} {sql}"))?.query_row(p, |r| r.get(0))?) };
     f.people_mastering_all = m("SELECT count(*) FROM pm")?;
     f.households_with_1_master = m("SELECT count(*) FROM (SELECT household_id FROM pm GROUP BY household_id HAVING count(*) >= 1)")?;

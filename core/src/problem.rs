@@ -65,6 +65,10 @@ pub enum ProblemCode {
     NotAMember,
     /// A number outside the range a setting allows (e.g. the text size).
     ValueOutOfRange,
+    /// Not an enrolment code (8 characters of the code alphabet), nor a Từng Nhà QR code.
+    BadEnrolmentCode,
+    /// Not the address of a server (`https://…`).
+    BadServerAddress,
 }
 
 impl ProblemCode {

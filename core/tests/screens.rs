@@ -276,8 +276,18 @@ fn settings_are_kept_and_bounded() {
     drop(f.store);
     let again = tungnha_core::Store::open(&path, options(at(10, 20))).unwrap();
     assert_eq!(again.settings().unwrap(), big);
-    again.save_server_url(" https://tungnha.example.vn ").unwrap();
-    assert_eq!(again.server_url().unwrap().as_deref(), Some("https://tungnha.example.vn"));
+    assert_eq!(again.settings_screen().unwrap().server_url, None, "no server before enrolment");
+    let enrolment = tungnha_core::store::Enrolment {
+        token: "t".into(),
+        role: tungnha_core::sync::Role::Volunteer,
+        member_id: None,
+        team_id: None,
+        household_id: None,
+        commune_key: None,
+        server_url: Some("https://tungnha.example.vn".into()),
+    };
+    again.save_enrolment(&enrolment, 0).unwrap();
+    assert_eq!(again.settings_screen().unwrap().server_url.as_deref(), Some("https://tungnha.example.vn"), "the server enrolled with");
 }
 
 /// The search key a household is found by, computed by hand: address, village, names.

@@ -6,10 +6,9 @@ use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
-/// Characters of enrolment codes: digits and capitals without the look-alikes 0/O and 1/I.
-pub const CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-/// Length of an enrolment code (40 bits).
-pub const CODE_LEN: usize = 8;
+/// The code alphabet, length and the rule for typed codes are the core's, so the app
+/// checks a code (or a scanned QR code) exactly as the server does.
+pub use tungnha_core::validate::enrolment::{normalize_code, CODE_ALPHABET, CODE_LEN};
 /// How long a code stays valid unless the issuer says otherwise.
 pub const DEFAULT_CODE_TTL_HOURS: i64 = 7 * 24;
 /// The longest validity an issuer may ask for.
@@ -26,13 +25,6 @@ pub fn new_code() -> String {
     os_rng().fill_bytes(&mut bytes);
     // 32 symbols divide 256 evenly: every symbol is equally likely.
     bytes.iter().map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])).collect()
-}
-
-/// A code as typed by a person: spaces and dashes dropped, letters upper-cased. `None`
-/// if it cannot be a code.
-pub fn normalize_code(input: &str) -> Option<String> {
-    let code: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
-    (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
 /// A fresh device token: 32 random bytes, hex.

@@ -12,48 +12,15 @@ use crate::engine::scope::{is_unit, unit_contains};
 use crate::error::ApiFailure;
 use crate::storage::{Enrolment, Grant, NewCode, Storage};
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
-use tungnha_core::ids::{HouseholdId, MemberId, TeamId};
 use tungnha_core::model::Team;
 use tungnha_core::sync::protocol::Entity;
 use tungnha_core::sync::{EnrolRequest, EnrolResponse, Role, MIN_CLIENT_SCHEMA};
 use tungnha_core::units::UnitLevel;
 
-/// `POST /v1/enrolment-codes` body (and what the command line fills in).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CodeRequest {
-    pub role: Role,
-    #[serde(default)]
-    pub member_id: Option<MemberId>,
-    #[serde(default)]
-    pub team_id: Option<TeamId>,
-    #[serde(default)]
-    pub household_id: Option<HouseholdId>,
-    /// For officials: their unit (a commune key, or a province key for province officials).
-    #[serde(default)]
-    pub commune_key: Option<String>,
-    #[serde(default)]
-    pub ttl_hours: Option<i64>,
-    /// Whom the code is for (shown in audit, copied to the device).
-    #[serde(default)]
-    pub holder_name: Option<String>,
-}
-
-impl CodeRequest {
-    pub fn new(role: Role) -> Self {
-        Self { role, member_id: None, team_id: None, household_id: None, commune_key: None, ttl_hours: None, holder_name: None }
-    }
-}
-
-/// An issued code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IssuedCode {
-    pub code: String,
-    pub expires_at: DateTime<Utc>,
-    pub role: Role,
-    pub commune_key: Option<String>,
-}
+// The wire types are the core's, so the app and the server share them.
+pub use tungnha_core::sync::{CodeRequest, IssuedCode};
 
 /// Who asks for a code.
 #[derive(Debug, Clone, Copy)]

@@ -131,7 +131,7 @@ impl ApiFailure {
 
     /// Authenticated, but this role or scope may not do this.
     pub fn forbidden(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, ApiErrorCode::Unauthorized, vi, en)
+        Self::new(StatusCode::FORBIDDEN, ApiErrorCode::Forbidden, vi, en)
     }
 
     pub fn update_required() -> Self {

@@ -160,7 +160,7 @@ fn codes_issued_through_the_api_stay_in_the_issuers_scope(b: Backend) {
     // Volunteers issue nothing; no token, nothing.
     let vol = env.phone("vol", volunteer(c.team_a, c.volunteer_a));
     let (status, body) = issue(vol.token(), json!({"role": "citizen", "household_id": ha}));
-    assert_eq!((status, body["code"].as_str()), (403, Some("unauthorized")));
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
     assert_eq!(env.post_json("/v1/enrolment-codes", None, &json!({"role": "citizen", "household_id": ha})).0, 401);
     // A commune official: anything in the commune, nothing above or beside it.
     let off = &c.official;

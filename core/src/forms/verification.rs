@@ -41,12 +41,7 @@ impl VerificationDraft {
         }
         for (i, s) in self.skills.iter().enumerate() {
             if crate::catalog::skill(s).is_none() {
-                ps.push(Problem::error(
-                    format!("skills[{i}]"),
-                    ProblemCode::UnknownSkill,
-                    format!("Mã \"{s}\" không có trong danh mục"),
-                    format!("Code \"{s}\" is not in the catalog"),
-                ));
+                ps.push(unknown_skill(&format!("skills[{i}]"), s));
             }
         }
         FormState::from(ps)
@@ -60,6 +55,15 @@ impl VerificationDraft {
         }
         store.verify_skills(self.person_id, &self.skills, self.leader_id)
     }
+}
+
+fn unknown_skill(field: &str, code: &str) -> Problem {
+    Problem::error(
+        field,
+        ProblemCode::UnknownSkill,
+        format!("Mã \"{code}\" không có trong danh mục"),
+        format!("Code \"{code}\" is not in the catalog"),
+    )
 }
 
 /// A leader's correction of one skill's level, with the reason.
@@ -78,9 +82,13 @@ impl CorrectionDraft {
         Self { person_id, leader_id, skill: skill.to_owned(), to_level, reason: String::new() }
     }
 
-    /// Problems now (the reason is required and bounded, as the save checks).
+    /// Problems now: the skill is one of the catalog's, the reason is required and bounded
+    /// (as the save checks).
     pub fn state(&self) -> FormState {
         let mut ps = Problems::new();
+        if crate::catalog::skill(&self.skill).is_none() {
+            ps.push(unknown_skill("skill", &self.skill));
+        }
         if let Err(p) = validate::correction_reason(&self.reason) {
             ps.push(p);
         }

@@ -55,10 +55,6 @@ pub struct SettingsScreen {
 }
 
 const SETTINGS: &str = "app.settings";
-const SERVER: &str = "sync.server_url";
-
-/// The longest server address kept.
-pub const MAX_SERVER_URL: usize = 2_000;
 
 /// The privacy notice (the same words as the consent the volunteer reads out).
 pub fn privacy_notice() -> PrivacyNotice {
@@ -88,24 +84,13 @@ impl Store {
         Ok(*s)
     }
 
-    /// Remember the server this device enrolled with (the apps' enrolment calls it).
-    pub fn save_server_url(&self, url: &str) -> CoreResult<()> {
-        let url: String = url.trim().chars().take(MAX_SERVER_URL).collect();
-        self.write(|w| crate::store::write_setting(&w.tx, SERVER, &url))
-    }
-
-    /// The server this device enrolled with, if known.
-    pub fn server_url(&self) -> CoreResult<Option<String>> {
-        self.read(|c| crate::store::read_setting(c, SERVER))
-    }
-
     /// The settings screen.
     pub fn settings_screen(&self) -> CoreResult<SettingsScreen> {
         let enrolment = self.enrolment()?;
         Ok(SettingsScreen {
             settings: self.settings()?,
             privacy: privacy_notice(),
-            server_url: self.server_url()?.filter(|_| enrolment.is_some()),
+            server_url: enrolment.as_ref().and_then(|e| e.server_url.clone()),
             role: enrolment.as_ref().map(|e| e.role),
             commune_key: enrolment.and_then(|e| e.commune_key),
         })

@@ -30,6 +30,9 @@ pub struct Enrolment {
     pub team_id: Option<TeamId>,
     pub household_id: Option<HouseholdId>,
     pub commune_key: Option<String>,
+    /// The server the device enrolled with, when the app said (a QR code names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
 }
 
 /// An operation the server refused, kept visible until someone discards it.

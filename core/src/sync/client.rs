@@ -270,6 +270,18 @@ fn offset(server_ms: i64, sent: i64, received: i64) -> i64 {
 
 /// Exchange an enrolment code for a device token, and keep it in the store.
 pub fn enrol(store: &Store, transport: &dyn Transport, code: &str, device_name: &str) -> Result<Enrolment, SyncError> {
+    enrol_at(store, transport, None, code, device_name)
+}
+
+/// [`enrol`], remembering which server the device enrolled with (`server_url`, the one
+/// `transport` talks to) so the app syncs with it afterwards.
+pub fn enrol_at(
+    store: &Store,
+    transport: &dyn Transport,
+    server_url: Option<&str>,
+    code: &str,
+    device_name: &str,
+) -> Result<Enrolment, SyncError> {
     let req = EnrolRequest {
         code: code.trim().to_uppercase(),
         device_id: store.device_id(),
@@ -293,9 +305,27 @@ pub fn enrol(store: &Store, transport: &dyn Transport, code: &str, device_name: 
         team_id: resp.team_id,
         household_id: resp.household_id,
         commune_key: resp.commune_key,
+        server_url: server_url.map(str::to_owned),
     };
     store.save_enrolment(&e, offset(resp.server_time_ms, sent, received))?;
     Ok(e)
+}
+
+/// Ask the server for an enrolment code (a team leader for a member of their team or for
+/// a household of their area; an official within their unit). The server decides who may
+/// issue what: a refusal comes back as [`SyncError::Server`] with its code (`forbidden`
+/// outside the issuer's team or area, `bad_request` for a person not in the team).
+pub fn issue_code(store: &Store, transport: &dyn Transport, req: &CodeRequest) -> Result<IssuedCode, SyncError> {
+    let enrolment = store.enrolment()?.ok_or(SyncError::NotEnrolled)?;
+    let body = serde_json::to_vec(req).map_err(CodecError::from)?;
+    let post = Post { path: "/v1/enrolment-codes", content_type: "application/json", token: Some(&enrolment.token), body: &body };
+    let (reply, _, _) = post_with_retries(store, transport, &post, &SyncOptions::default(), &CancelToken::new(), || {})?;
+    let issued: IssuedCode = serde_json::from_slice(&reply).map_err(CodecError::from)?;
+    // A code this app could not put in a QR code or type is no code: a broken answer.
+    if crate::validate::enrolment::normalize_code(&issued.code).as_deref() != Some(issued.code.as_str()) {
+        return Err(SyncError::Codec(CodecError::Corrupt("the issued code is not an enrolment code")));
+    }
+    Ok(issued)
 }
 
 /// Send everything pending and pull everything new, in as many round trips as needed.
@@ -395,7 +425,7 @@ mod tests {
             (500, "null", ApiErrorCode::Internal),
             (426, "[]", ApiErrorCode::UpdateRequired),
             (401, r#"{"code":42}"#, ApiErrorCode::Unauthorized),
-            (403, r#"{"message_vi":"Không được phép"}"#, ApiErrorCode::Unauthorized),
+            (403, r#"{"message_vi":"Không được phép"}"#, ApiErrorCode::Forbidden),
             (429, "{}", ApiErrorCode::TooManyAttempts),
             (413, "{", ApiErrorCode::BadRequest),
             (404, "\u{0}\u{ff}", ApiErrorCode::BadRequest),
@@ -410,7 +440,7 @@ mod tests {
         assert_eq!(refusal(503, cases[0].1).message_vi(), "Máy chủ đang bảo trì");
         // None sent: the code's own message.
         assert_eq!(refusal(502, cases[1].1).message_vi(), ErrorCode::Unavailable.message_vi());
-        assert_eq!(refusal(403, cases[6].1).message_en(), ErrorCode::Unauthorized.message_en());
+        assert_eq!(refusal(403, cases[6].1).message_en(), ErrorCode::Forbidden.message_en());
     }
 
     #[test]

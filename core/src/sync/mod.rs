@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod codec;
+pub mod enrol_link;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod merge;

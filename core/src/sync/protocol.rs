@@ -203,6 +203,54 @@ pub struct EnrolResponse {
     pub server_time_ms: i64,
 }
 
+/// `POST /v1/enrolment-codes` body: a code for whom (a team leader asks from the app; the
+/// server's command line fills in the same). Who may issue what is the server's decision
+/// (`server/src/enrolment.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeRequest {
+    pub role: Role,
+    #[serde(default)]
+    pub member_id: Option<crate::ids::MemberId>,
+    #[serde(default)]
+    pub team_id: Option<crate::ids::TeamId>,
+    #[serde(default)]
+    pub household_id: Option<crate::ids::HouseholdId>,
+    /// For officials: their unit (a commune key, or a province key for province officials).
+    #[serde(default)]
+    pub commune_key: Option<String>,
+    #[serde(default)]
+    pub ttl_hours: Option<i64>,
+    /// Whom the code is for (shown in audit, copied to the device).
+    #[serde(default)]
+    pub holder_name: Option<String>,
+}
+
+impl CodeRequest {
+    pub fn new(role: Role) -> Self {
+        Self { role, member_id: None, team_id: None, household_id: None, commune_key: None, ttl_hours: None, holder_name: None }
+    }
+
+    /// A code for a member of a team (a volunteer or a leader) to enrol their phone.
+    pub fn member(role: Role, team_id: crate::ids::TeamId, member_id: crate::ids::MemberId) -> Self {
+        Self { team_id: Some(team_id), member_id: Some(member_id), ..Self::new(role) }
+    }
+
+    /// A code for a citizen of a household to enrol their phone.
+    pub fn household(household_id: crate::ids::HouseholdId) -> Self {
+        Self { household_id: Some(household_id), ..Self::new(Role::Citizen) }
+    }
+}
+
+/// An issued enrolment code: `code` is shown (and put in a QR code) once, never stored by
+/// the server in clear.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+    pub role: Role,
+    pub commune_key: Option<String>,
+}
+
 /// Stable error codes of the HTTP API (body of any non-2xx answer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -215,6 +263,9 @@ pub enum ApiErrorCode {
     BadRequest,
     /// Too many attempts (enrolment codes): wait before trying again.
     TooManyAttempts,
+    /// Authenticated, but this role or area may not do this (e.g. a leader issuing a code
+    /// outside their team). Older apps read it by its status, 403, as `unauthorized`.
+    Forbidden,
     /// The server is shutting down or overloaded: try again later.
     Unavailable,
     /// The server failed.
@@ -227,7 +278,8 @@ impl ApiErrorCode {
     pub fn from_status(status: u16) -> Self {
         match status {
             426 => ApiErrorCode::UpdateRequired,
-            401 | 403 => ApiErrorCode::Unauthorized,
+            401 => ApiErrorCode::Unauthorized,
+            403 => ApiErrorCode::Forbidden,
             429 => ApiErrorCode::TooManyAttempts,
             // A request the server timed out, or a proxy that could not reach it.
             408 | 502 | 503 | 504 => ApiErrorCode::Unavailable,
@@ -244,6 +296,7 @@ impl ApiErrorCode {
             ApiErrorCode::Unauthorized => E::Unauthorized,
             ApiErrorCode::BadRequest => E::BadRequest,
             ApiErrorCode::TooManyAttempts => E::TooManyAttempts,
+            ApiErrorCode::Forbidden => E::Forbidden,
             ApiErrorCode::Unavailable => E::Unavailable,
             ApiErrorCode::Internal => E::ServerError,
         }

@@ -4,6 +4,7 @@
 //! rules that need stored facts (does this person belong to that household?) take them
 //! in a small context struct the store fills in.
 
+pub mod enrolment;
 pub mod phone;
 mod record;
 mod settings;

@@ -5,7 +5,8 @@ import TungNhaCore
 /// A team leader with one person: ticks the skills they saw the person do (all verified in
 /// one save), or corrects one skill's level with the reason (the only way a level goes down,
 /// kept for audit). The core's `VerificationForm` and `CorrectionForm` hold and check what the
-/// leader enters; the person's levels are read again after each save.
+/// leader enters; the person's levels are read again after each save. On a team leader's
+/// phone the leader is the member the phone is enrolled as.
 /// Mirrors android/presentation `VerifyViewModel`.
 @MainActor
 @Observable
@@ -71,21 +72,29 @@ public final class VerifyModel {
         self.db = db
     }
 
-    /// The leader `leaderId` with person `personId` of household `householdId`.
-    public func open(householdId: HouseholdId, personId: PersonId, leaderId: MemberId) async {
+    /// The leader `leaderId` with person `personId` of household `householdId`. Without
+    /// `leaderId`, the team member this device is enrolled as (a team leader's phone).
+    public func open(householdId: HouseholdId, personId: PersonId, leaderId: MemberId? = nil) async {
         self.householdId = householdId
         self.personId = personId
-        self.leaderId = leaderId
+        self.leaderId = nil
         verificationForm = nil
         correctionFormObject = nil
         error = nil
         loading = true
         let db = self.db
-        switch await call({ try (VerificationForm(personId: personId, leaderId: leaderId), Self.member(db, householdId, personId)) }) {
-        case let .success((f, m)):
+        switch await call({ () -> (MemberId, VerificationForm, Member?)? in
+            guard let leader = try leaderId ?? db.enrolment()?.memberId else { return nil }
+            return (leader, try VerificationForm(personId: personId, leaderId: leader), try Self.member(db, householdId, personId))
+        }) {
+        case let .success(.some((leader, f, m))):
+            self.leaderId = leader
             verificationForm = f
             member = m
             await verificationRefresh.refresh(Self.read(f))
+        case .success(.none):
+            error = UiError(code: .notEnrolled, action: errorAction(code: .notEnrolled),
+                            message: errorMessageVi(code: .notEnrolled), messageEn: errorMessageEn(code: .notEnrolled))
         case let .failure(e):
             error = e
         }

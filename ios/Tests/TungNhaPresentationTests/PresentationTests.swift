@@ -121,7 +121,7 @@ final class PresentationTests: XCTestCase {
     func testEveryErrorCodeHasAnActionAndTheCoresMessages() {
         let all: [ErrorCode] = [
             .invalid, .notFound, .schemaTooNew, .diskFull, .storage, .storedData, .encryptionUnavailable, .notEnrolled,
-            .network, .unreadableAnswer, .cancelled, .updateRequired, .unauthorized, .badRequest, .tooManyAttempts,
+            .network, .unreadableAnswer, .cancelled, .updateRequired, .unauthorized, .badRequest, .tooManyAttempts, .forbidden,
             .unavailable, .serverError, .unexpected,
         ]
         for code in all {

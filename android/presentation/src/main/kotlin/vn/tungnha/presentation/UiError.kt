@@ -29,6 +29,10 @@ fun TungNhaException.toUiError(): UiError = UiError(
     fieldMessages = if (this is TungNhaException.Validation) fieldMessages(problems) else emptyMap(),
 )
 
+/** An error the app itself meets (no call failed), with the core's message for [code]. */
+fun uiError(code: ErrorCode): UiError =
+    UiError(code, vn.tungnha.core.errorAction(code), vn.tungnha.core.errorMessageVi(code), vn.tungnha.core.errorMessageEn(code))
+
 /** Blocking problems grouped by field path (`phone`, `attendees[0].skills_guided`...). */
 fun fieldMessages(problems: List<Problem>): Map<String, List<String>> =
     problems.filter { it.severity == Severity.ERROR }.groupBy({ it.field }, { it.messageVi })

@@ -12,6 +12,7 @@ import kotlinx.coroutines.launch
 import vn.tungnha.core.CorrectionDraft
 import vn.tungnha.core.CorrectionForm
 import vn.tungnha.core.Database
+import vn.tungnha.core.ErrorCode
 import vn.tungnha.core.FormState
 import vn.tungnha.core.Member
 import vn.tungnha.core.Problem
@@ -23,7 +24,8 @@ import vn.tungnha.core.VerificationForm
  * A team leader with one person: ticks the skills they saw the person do (all verified in
  * one save), or corrects one skill's level with the reason (the only way a level goes
  * down, kept for audit). The core's `VerificationForm` and `CorrectionForm` hold and check
- * what the leader enters; the person's levels are read again after each save.
+ * what the leader enters; the person's levels are read again after each save. On a team
+ * leader's phone the leader is the member the phone is enrolled as.
  */
 class VerifyViewModel(
     private val db: Database,
@@ -76,19 +78,32 @@ class VerifyViewModel(
         }
     }
 
-    /** The leader `leaderId` with person `personId` of household `householdId`. */
-    fun open(householdId: String, personId: String, leaderId: String): Job {
+    /**
+     * The leader `leaderId` with person `personId` of household `householdId`. Without
+     * `leaderId`, the team member this device is enrolled as (a team leader's phone).
+     */
+    fun open(householdId: String, personId: String, leaderId: String? = null): Job {
         this.householdId = householdId
         this.personId = personId
-        this.leaderId = leaderId
+        this.leaderId = null
         verification = null
         correction = null
         _state.value = State(loading = true)
         return scope.launch {
-            when (val r = call(io) { VerificationForm(personId, leaderId) to member() }) {
+            val r = call(io) {
+                val leader = leaderId ?: db.enrolment()?.memberId
+                leader?.let { Triple(it, VerificationForm(personId, it), member()) }
+            }
+            when (r) {
                 is Outcome.Ok -> {
-                    verification = r.value.first
-                    _state.update { it.copy(member = r.value.second) }
+                    val opened = r.value
+                    if (opened == null) {
+                        _state.update { it.copy(loading = false, error = uiError(ErrorCode.NOT_ENROLLED)) }
+                        return@launch
+                    }
+                    this@VerifyViewModel.leaderId = opened.first
+                    verification = opened.second
+                    _state.update { it.copy(member = opened.third) }
                     verificationRefresh.refresh().join()
                     _state.update { it.copy(loading = false) }
                 }

@@ -160,7 +160,13 @@ class ViewModelTest {
             assertEquals(ErrorAction.ENROL, notYet.state.value.error?.action)
             assertTrue(notYet.state.value.mustEnrol)
 
+            // Not even a code (O and 1 are not in the alphabet): the core says so, no server asked.
             enrol.enrol("WRONG123", "Máy thử").join()
+            assertEquals(ErrorCode.INVALID, enrol.state.value.error?.code)
+            assertEquals(ErrorAction.FIX_FIELDS, enrol.state.value.error?.action)
+            assertTrue(enrol.state.value.error!!.fieldMessages.containsKey("code"))
+            // A code, but a wrong one: the server refuses it.
+            enrol.enrol("WRNG2345", "Máy thử").join()
             assertEquals(ErrorCode.UNAUTHORIZED, enrol.state.value.error?.code)
             assertEquals(ErrorAction.ENROL, enrol.state.value.error?.action)
             enrol.enrol(TestServer.communeOfficialCode(COMMUNE, "Vũ Thị Đăng Ký").lowercase(), "Máy xã").join()
