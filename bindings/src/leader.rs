@@ -11,11 +11,11 @@ use tungnha_core::figures::Figures;
 use tungnha_core::ids::{CampaignId, HouseholdId, MemberId, PersonId, TeamId};
 use tungnha_core::model::{Campaign, Deadline, HouseholdStatus, SkillProgress, Targets};
 use tungnha_core::problem::Problems;
+use tungnha_core::screens::{CitizenHome, CitizenPerson, EnrolmentSummary, MemberActivity, TeamProgress};
 use tungnha_core::sync::client;
 use tungnha_core::sync::enrol_link::{self, EnrolTarget};
 use tungnha_core::sync::http::HttpTransport;
 use tungnha_core::sync::{CodeRequest, IssuedCode, Role};
-use tungnha_core::tasks::{CitizenHome, CitizenPerson, EnrolmentSummary, MemberActivity, TeamProgress};
 use tungnha_core::CoreError;
 
 /// What a new enrolment code is for: a member of a team (`role` volunteer or team leader,

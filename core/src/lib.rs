@@ -23,7 +23,6 @@ pub mod screens;
 pub mod search;
 pub mod store;
 pub mod sync;
-pub mod tasks;
 pub mod units;
 pub mod validate;
 
