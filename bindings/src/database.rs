@@ -196,6 +196,17 @@ impl Database {
         Ok(self.store.add_village(&commune_key, &name)?)
     }
 
+    /// The topics this commune added (code and names), beside the campaign's (`topics()`),
+    /// so a visit form can name every topic it offers.
+    pub fn local_topics(&self) -> Result<Vec<crate::model::CatalogEntry>> {
+        Ok(self
+            .store
+            .local_topics()?
+            .into_iter()
+            .map(|(code, name_vi, name_en)| crate::model::CatalogEntry { code, name_vi, name_en })
+            .collect())
+    }
+
     /// Add a commune's own guidance topic (code `local.<unit>.<slug>`); returns its code.
     /// Only an official's device may publish one: the server refuses it from a team's phone.
     pub fn add_local_topic(&self, slug: String, name_vi: String, name_en: String) -> Result<String> {

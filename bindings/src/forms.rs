@@ -83,6 +83,8 @@ pub struct VisitDraft {
     pub location: Option<Location>,
     /// The visit this one corrects, if it is a correction.
     pub supersedes: Option<VisitId>,
+    /// Why the visit it corrects was wrong (a correction needs it).
+    pub correction_reason: String,
     /// A person not registered yet, being added to a household (a walk-in).
     pub walk_in: Option<WalkInDraft>,
 }
@@ -178,10 +180,11 @@ pub struct ConsentPurpose {
 
 /// Where to learn the 5 skills: the free national course.
 ///
-/// Hand-made: the core gives it as a pair of `&'static str` (label, address).
+/// Hand-made: the core's `catalog::Course` holds `&'static str`s.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LearnMore {
     pub label_vi: String,
+    pub label_en: String,
     pub url: String,
 }
 
@@ -210,8 +213,8 @@ pub fn consent_purpose() -> ConsentPurpose {
 /// The free national course where citizens and team members can learn the 5 skills.
 #[uniffi::export]
 pub fn learn_more() -> LearnMore {
-    let (label, url) = catalog::LEARN_MORE;
-    LearnMore { label_vi: label.into(), url: url.into() }
+    let c = catalog::LEARN_MORE;
+    LearnMore { label_vi: c.label_vi.into(), label_en: c.label_en.into(), url: c.url.into() }
 }
 
 // ---------------------------------------------------------------- glue shared by the forms
@@ -511,6 +514,11 @@ impl VisitForm {
 
     pub fn set_notes(&self, notes: String) {
         lock(&self.draft).notes = notes;
+    }
+
+    /// Why the visit being corrected was wrong (only a correction has one).
+    pub fn set_correction_reason(&self, reason: String) {
+        lock(&self.draft).correction_reason = reason;
     }
 
     /// When it happened; `null` for the moment of saving.

@@ -54,6 +54,9 @@ pub struct VisitInput {
     pub location: Option<Location>,
     #[uniffi(default = None)]
     pub supersedes: Option<VisitId>,
+    /// Why the visit it supersedes was wrong (required for a correction).
+    #[uniffi(default = None)]
+    pub correction_reason: Option<String>,
 }
 
 /// A stored visit.
@@ -71,6 +74,8 @@ pub struct Visit {
     pub notes: String,
     pub location: Option<Location>,
     pub supersedes: Option<VisitId>,
+    /// Why the visit it supersedes was wrong (set on corrections).
+    pub correction_reason: Option<String>,
     /// Set when a later visit corrects this one (it then no longer counts).
     pub superseded_by: Option<VisitId>,
 }

@@ -96,6 +96,7 @@ fn a_visit_round_trips_through_the_surface() {
             campaign_id: None,
             location: None,
             supersedes: None,
+            correction_reason: None,
         })
         .unwrap();
     let detail = s.db.household_detail(h.id).unwrap();

@@ -185,6 +185,7 @@ fn new_visit(world: &World, s: &VisitSpec) -> NewVisit {
         notes: "Hướng dẫn cài VNeID và thanh toán qua ứng dụng ngân hàng".to_owned(),
         location: None,
         supersedes: None,
+        correction_reason: None,
     }
 }
 

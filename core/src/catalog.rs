@@ -60,10 +60,19 @@ pub const SKILL_PLAIN_WORDS: [(&str, &str, &str); 5] = [
 
 /// Where a citizen or a team member can learn the 5 skills: the free national course
 /// named in the plans (onetouch, Ministry of Information and Communications).
-pub const LEARN_MORE: (&str, &str) = (
-    "Khoá học \"Phổ cập kỹ năng số cộng đồng năm 2023 - 2024\" (miễn phí)",
-    "https://onetouch.mic.gov.vn/khoa-hoc/pho-cap-ky-nang-so-cong-dong-nam-2023-2024",
-);
+pub const LEARN_MORE: Course = Course {
+    label_vi: "Khoá học \"Phổ cập kỹ năng số cộng đồng năm 2023 - 2024\" (miễn phí)",
+    label_en: "The course \"Community digital skills for everyone 2023 - 2024\" (free)",
+    url: "https://onetouch.mic.gov.vn/khoa-hoc/pho-cap-ky-nang-so-cong-dong-nam-2023-2024",
+};
+
+/// A course to point people to: its title in both languages, and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Course {
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+    pub url: &'static str,
+}
 
 /// The campaign's guidance topics (plan 000 numbers them (1)–(7)). Localities may add
 /// their own topics (stored in the local store with a `local.` prefix).

@@ -323,6 +323,7 @@ fn run(seed: u64) {
                     notes: String::new(),
                     location: None,
                     supersedes: supersedes.map(|i| sh.visits[i].id),
+                    correction_reason: supersedes.map(|_| "Ghi nhầm kỹ năng".to_owned()),
                 };
                 let id = store.record_visit(&v).unwrap().id;
                 if let Some(i) = supersedes {

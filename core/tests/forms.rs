@@ -96,10 +96,18 @@ fn a_visit_form_checks_against_the_store_and_a_correction_replaces_the_visit() {
     let mut fix = VisitDraft::correcting(&f.store, saved).unwrap();
     assert_eq!(fix.attendees.len(), 1);
     fix.toggle_skill(people[1], "online_safety");
+    // A correction says why: without a reason the form and the save refuse it.
+    let state = fix.state(&f.store).unwrap();
+    assert!(!state.can_save);
+    assert!(state.problems.iter().any(|p| p.field == "correction_reason" && p.code == ProblemCode::Required), "{:?}", state.problems);
+    assert!(matches!(fix.save(&f.store), Err(CoreError::Invalid(_))));
+    fix.correction_reason = "  Quên ghi kỹ năng   của người thứ hai ".into();
     let fixed = fix.save(&f.store).unwrap().id;
     let visits = f.store.household_detail(h).unwrap().visits;
     let old = visits.iter().find(|v| v.id == saved).unwrap();
     assert_eq!(old.superseded_by, Some(fixed));
+    let new = visits.iter().find(|v| v.id == fixed).unwrap();
+    assert_eq!(new.correction_reason.as_deref(), Some("Quên ghi kỹ năng của người thứ hai"), "kept, cleaned, for audit");
     // Drafts survive the app being killed: they are plain data.
     let json = serde_json::to_string(&fix).unwrap();
     assert_eq!(serde_json::from_str::<VisitDraft>(&json).unwrap(), fix);
@@ -189,7 +197,7 @@ fn a_household_self_reports_for_everyone_in_one_save() {
     let choices = skill_choices();
     assert_eq!(choices.len(), 5);
     assert!(choices.iter().all(|c| !c.plain_vi.is_empty() && !c.plain_en.is_empty()));
-    assert!(tungnha_core::catalog::LEARN_MORE.1.starts_with("https://"));
+    assert!(tungnha_core::catalog::LEARN_MORE.url.starts_with("https://"));
 
     let mut d = SelfReportDraft::for_household(&f.store, h, Channel::App).unwrap();
     assert!(!d.state(at(10, 20)).can_save, "nothing ticked");

@@ -46,6 +46,7 @@ fn team_progress_is_the_teams_figures_split_by_member() {
     let wrong = f.store.record_visit(&f.visit(h2, &p2, &["online_safety"], at(5, 9))).unwrap().id;
     let mut fixed = f.visit(h2, &p2, &["online_shopping"], at(5, 9));
     fixed.supersedes = Some(wrong);
+    fixed.correction_reason = Some("Ghi nhầm kỹ năng".into());
     f.store.record_visit(&fixed).unwrap();
     // h1's head masters all 5 (so h1 reaches the goal of 1); the leader verifies a skill.
     self_report(&f, p1[0], 6);

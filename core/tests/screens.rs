@@ -149,6 +149,7 @@ fn the_ladder_names_each_level_with_when_and_through_what() {
     let first = session.save(&f.store).unwrap().id;
     let mut fix = VisitDraft::correcting(&f.store, first).unwrap();
     fix.notes = "Sửa: thêm ghi chú".into();
+    fix.correction_reason = "Thiếu ghi chú".into();
     let corrected = fix.save(&f.store).unwrap().id;
 
     let s = f.store.household_screen(h).unwrap();

@@ -126,6 +126,7 @@ fn a_correction_supersedes_the_visit_it_corrects() {
     // The volunteer picked the wrong household: the correction moves the visit to h2.
     let mut fix = f.visit(h2, &people2, &["online_payment"], at(2, 9));
     fix.supersedes = Some(first);
+    fix.correction_reason = Some("Ghi nhầm hộ".into());
     let second = f.store.record_visit(&fix).unwrap().id;
 
     let hs = f.store.assignment_households(f.team, None).unwrap();
@@ -138,6 +139,7 @@ fn a_correction_supersedes_the_visit_it_corrects() {
     // Correcting the old version again is refused: only the latest can be corrected.
     let mut again = f.visit(h, &people, &[], at(2, 10));
     again.supersedes = Some(first);
+    again.correction_reason = Some("Sửa lần hai".into());
     assert_eq!(codes(f.store.record_visit(&again).unwrap_err()), vec![("supersedes".into(), ProblemCode::AlreadySuperseded)]);
 }
 
@@ -270,6 +272,7 @@ fn outbox_sequence_survives_acknowledgement_and_reopening() {
         notes: "Hẹn tuần sau quay lại".into(),
         location: Some(CoarseLocation { lat: 21.3256, lon: 103.9188 }),
         supersedes: None,
+        correction_reason: None,
     };
     let id = store.record_visit(&v).unwrap().id;
     let ops = store.pending_ops(10).unwrap();
@@ -372,6 +375,7 @@ fn many_threads_saving_at_once_lose_nothing() {
                         notes: format!("luồng {t} lần {i}"),
                         location: None,
                         supersedes: None,
+                        correction_reason: None,
                     };
                     store.record_visit(&v).unwrap();
                     store.household_detail(h).unwrap();
@@ -449,6 +453,7 @@ mod bad_input {
                 notes,
                 location: Some(CoarseLocation { lat, lon: 105.0 }),
                 supersedes: None,
+                correction_reason: None,
             };
             match f.store.record_visit(&v) {
                 Ok(saved) => {

@@ -136,6 +136,7 @@ fn a_second_device_pulls_exactly_what_the_first_recorded() {
     let wrong = a.store.record_visit(&a.visit(h2, &p2, &["online_shopping"], at(3, 9))).unwrap().id;
     let mut fix = a.visit(h2, &p2, &["digital_platforms"], at(3, 9));
     fix.supersedes = Some(wrong);
+    fix.correction_reason = Some("Ghi nhầm kỹ năng".into());
     a.store.record_visit(&fix).unwrap();
     a.store
         .record_self_report(&NewSelfReport { person_id: p1[1], skills: all_skills(), channel: Channel::Web, reported_at: at(4, 20) })

@@ -126,6 +126,7 @@ fn incident_1_repeated_topics_are_stored_once_and_the_team_keeps_syncing(b: Back
         notes: "  Đã   cài VNeID ".into(),
         location: None,
         supersedes: None,
+        correction_reason: None,
         superseded_by: None,
     };
     let op = forger.op(Entity::Visit, visit.id, OpKind::Append, serde_json::to_value(&visit).unwrap());
@@ -397,6 +398,7 @@ fn authors_and_attendee_households_are_decided_by_the_server(b: Backend) {
         notes: String::new(),
         location: None,
         supersedes: None,
+        correction_reason: None,
         superseded_by: None,
     })
     .unwrap();
@@ -583,6 +585,7 @@ fn citizens_see_group_sessions_of_their_own_household_only(b: Backend) {
         notes: "Bà Hai cần hướng dẫn thêm về mật khẩu".into(),
         location: None,
         supersedes: None,
+        correction_reason: None,
     };
     let id = vol.store.record_visit(&session).unwrap().id;
     env.sync(&vol);

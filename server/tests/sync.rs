@@ -611,6 +611,7 @@ fn two_phones_may_correct_the_same_visit(b: Backend) {
     // Both correct the same visit offline.
     let mut fix = visit(&vol.store, c.team_a, c.volunteer_a, h, &people);
     fix.supersedes = Some(original);
+    fix.correction_reason = Some("Ghi nhầm người".into());
     let by_vol = vol.store.record_visit(&fix).unwrap().id;
     fix.occurred_at = lead.store.now();
     // A leader's phone records as the leader.
@@ -624,6 +625,7 @@ fn two_phones_may_correct_the_same_visit(b: Backend) {
     // A correction of a visit the server does not have is refused.
     let mut orphan = visit(&vol.store, c.team_a, c.volunteer_a, h, &people);
     orphan.supersedes = Some(by_vol);
+    orphan.correction_reason = Some("Sửa lại".into());
     vol.store.record_visit(&orphan).unwrap();
     let mut op = vol.pending().pop().unwrap();
     let mut fields = op.fields.as_object().unwrap().clone();

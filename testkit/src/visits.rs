@@ -117,6 +117,7 @@ fn at_home(
         notes,
         location: None,
         supersedes: None,
+        correction_reason: None,
     }
 }
 

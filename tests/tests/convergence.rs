@@ -151,6 +151,7 @@ fn step(world: &mut World, team: &Team, truth: &mut Truth, rng: &mut StdRng) -> 
                     notes: String::new(),
                     location: None,
                     supersedes,
+                    correction_reason: supersedes.map(|_| "Ghi nhầm người".to_owned()),
                 };
                 if !people.is_empty() {
                     if let Ok(saved) = d.store().record_visit(&v) {

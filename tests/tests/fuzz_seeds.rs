@@ -50,6 +50,7 @@ fn write_fuzz_seeds() {
         notes: "Đã cài VNeID".into(),
         location: None,
         supersedes: None,
+        correction_reason: None,
     })
     .expect("visit");
     s.update_household(h, &HouseholdPatch { address: Some("Số 2".into()), ..Default::default() }).expect("edit");

@@ -215,6 +215,7 @@ fn honest_work(scene: &Scene, rng: &mut StdRng, templates: &mut Vec<Op>) -> Resu
                 notes: "Đã hướng dẫn".into(),
                 location: None,
                 supersedes: None,
+                correction_reason: None,
             })
             .map_err(|e| format!("{}: {e}", p.name))?;
         }

@@ -89,7 +89,7 @@ impl CorrectionDraft {
         if crate::catalog::skill(&self.skill).is_none() {
             ps.push(unknown_skill("skill", &self.skill));
         }
-        if let Err(p) = validate::correction_reason(&self.reason) {
+        if let Err(p) = validate::correction_reason("reason", &self.reason) {
             ps.push(p);
         }
         FormState::from(ps)

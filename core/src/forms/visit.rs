@@ -38,6 +38,9 @@ pub struct VisitDraft {
     pub location: Option<CoarseLocation>,
     /// The visit this one corrects, if it is a correction.
     pub supersedes: Option<VisitId>,
+    /// Why the visit it corrects was wrong (a correction needs it; see `validate::visit`).
+    #[serde(default)]
+    pub correction_reason: String,
     /// A person not registered yet, being added to a household while the visit is recorded
     /// (a walk-in at a group session); kept with the draft so it survives the app too.
     #[serde(default)]
@@ -201,6 +204,7 @@ impl VisitDraft {
             notes: String::new(),
             location: None,
             supersedes: None,
+            correction_reason: String::new(),
             walk_in: None,
         }
     }
@@ -223,6 +227,7 @@ impl VisitDraft {
             notes: v.notes,
             location: v.location,
             supersedes: Some(old),
+            correction_reason: String::new(),
             walk_in: None,
         })
     }
@@ -377,6 +382,7 @@ impl VisitDraft {
             notes: self.notes.clone(),
             location: self.location,
             supersedes: self.supersedes,
+            correction_reason: self.supersedes.map(|_| self.correction_reason.clone()),
         }
     }
 

@@ -44,6 +44,9 @@ pub struct NewVisit {
     pub notes: String,
     pub location: Option<CoarseLocation>,
     pub supersedes: Option<VisitId>,
+    /// Why the visit it supersedes was wrong (required for a correction, kept for audit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +63,9 @@ pub struct Visit {
     pub notes: String,
     pub location: Option<CoarseLocation>,
     pub supersedes: Option<VisitId>,
+    /// Why the visit it supersedes was wrong (set on corrections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction_reason: Option<String>,
     /// Set when a later visit corrects this one (derived, never stored on the row).
     pub superseded_by: Option<VisitId>,
 }

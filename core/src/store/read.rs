@@ -155,7 +155,7 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
 pub(crate) fn load_visits(c: &Connection, where_clause: &str, param: &dyn rusqlite::ToSql) -> CoreResult<Vec<Visit>> {
     let sql = format!(
         "SELECT v.id, v.household_id, v.place, v.campaign_id, v.team_id, v.volunteer_id, v.occurred_at, v.recorded_at, v.notes, v.lat, v.lon,
-                v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id)
+                v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id), v.correction_reason
          FROM visits v WHERE {where_clause} ORDER BY v.occurred_at DESC, v.id DESC"
     );
     let mut st = c.prepare_cached(&sql)?;
@@ -181,6 +181,7 @@ pub(crate) fn load_visits(c: &Connection, where_clause: &str, param: &dyn rusqli
                 notes: r.get(8)?,
                 location: lat.zip(lon).map(|(lat, lon)| CoarseLocation { lat, lon }),
                 supersedes: r.get(11)?,
+                correction_reason: r.get(13)?,
                 superseded_by: r.get(12)?,
             })
         })?

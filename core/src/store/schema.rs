@@ -314,8 +314,11 @@ END;
 CREATE INDEX persons_search_key ON persons(search_key) WHERE deleted = 0;
 "#;
 
+/// Version 8: a visit that corrects another keeps why (issue 10: "correct a visit, with a reason").
+const V8: &str = "ALTER TABLE visits ADD COLUMN correction_reason TEXT;";
+
 /// All migrations, in order. `MIGRATIONS[i]` takes the schema from version i to i+1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -196,6 +196,7 @@ fn record_visit_in(w: &mut WriteTx<'_>, v: &NewVisit) -> CoreResult<Saved<VisitI
         notes: v.notes.clone(),
         location: v.location,
         supersedes: v.supersedes,
+        correction_reason: v.correction_reason.clone(),
         superseded_by: None,
     };
     let hlc = w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
@@ -486,8 +487,8 @@ pub(super) fn insert_visit(tx: &Transaction<'_>, v: &Visit, hlc: Hlc) -> CoreRes
         VisitPlace::Group { place } => (None, Some(place.as_str())),
     };
     tx.prepare_cached(
-        "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes, hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO visits (id, household_id, place, campaign_id, team_id, volunteer_id, occurred_at, recorded_at, notes, lat, lon, supersedes, hlc, correction_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         v.id,
@@ -502,7 +503,8 @@ pub(super) fn insert_visit(tx: &Transaction<'_>, v: &Visit, hlc: Hlc) -> CoreRes
         v.location.map(|l| l.lat),
         v.location.map(|l| l.lon),
         v.supersedes,
-        hlc.to_string()
+        hlc.to_string(),
+        v.correction_reason
     ])?;
     let mut topic = tx.prepare_cached("INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)")?;
     for t in &v.topics {

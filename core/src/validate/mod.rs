@@ -300,6 +300,11 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
             ));
         }
     }
+    // A correction says why; anything sent as a reason on a visit that corrects nothing is dropped.
+    let correction_reason = match v.supersedes {
+        Some(_) => collect(&mut ps, correction_reason("correction_reason", v.correction_reason.as_deref().unwrap_or_default())),
+        None => None,
+    };
     if v.supersedes.is_some() {
         if !ctx.supersedes_exists {
             ps.push(Problem::error(
@@ -400,6 +405,7 @@ pub fn visit(v: &NewVisit, ctx: &VisitContext, now: DateTime<Utc>) -> (Option<Ne
         notes: notes.unwrap_or_default(),
         location,
         supersedes: v.supersedes,
+        correction_reason,
     };
     (Some(clean), ps)
 }
@@ -447,9 +453,9 @@ pub fn campaign(c: &NewCampaign) -> (Option<NewCampaign>, Problems) {
     (Some(NewCampaign { name, team_label, deadlines, ..c.clone() }), ps)
 }
 
-/// A correction needs a reason a later reader can understand.
-pub fn correction_reason(reason: &str) -> Result<String, Problem> {
-    text::line("reason", reason, text::NOTES_MAX_CHARS)
+/// A correction (of a skill level or of a visit) needs a reason a later reader can understand.
+pub fn correction_reason(field: &str, reason: &str) -> Result<String, Problem> {
+    text::line(field, reason, text::NOTES_MAX_CHARS)
 }
 
 #[cfg(test)]

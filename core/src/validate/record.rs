@@ -138,7 +138,7 @@ pub fn verification(v: &SkillVerification, ctx: LeaderContext, now: DateTime<Utc
 pub fn correction(c: &SkillCorrection, ctx: LeaderContext, now: DateTime<Utc>) -> (Option<SkillCorrection>, Problems) {
     let mut ps = Problems::new();
     leader_problems(&mut ps, &c.skill, ctx);
-    let reason = collect(&mut ps, super::correction_reason(&c.reason));
+    let reason = collect(&mut ps, super::correction_reason("reason", &c.reason));
     time_not_future(&mut ps, "at", c.at, now);
     match reason {
         Some(reason) if !ps.has_content_errors() => (Some(SkillCorrection { reason, ..c.clone() }), ps),

@@ -100,6 +100,7 @@ fn visit_rules() {
         notes: String::new(),
         location: None,
         supersedes: None,
+        correction_reason: None,
     };
     let (clean, ps) = visit(&v, &ctx, now());
     assert!(ps.is_empty(), "{ps}");
@@ -156,6 +157,7 @@ fn group_sessions_take_people_from_several_households() {
         notes: String::new(),
         location: None,
         supersedes: None,
+        correction_reason: None,
     };
     let (clean, ps) = visit(&v, &ctx, now());
     assert!(ps.is_empty(), "{ps}");

@@ -694,6 +694,7 @@ async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, v: &Visit) -> Result<(Strin
         notes: v.notes.clone(),
         location: v.location,
         supersedes: v.supersedes,
+        correction_reason: v.correction_reason.clone(),
     };
     let (clean, problems) = validate::visit(&new, &vctx, ctx.now);
     let Some((team, team_place)) = team else {
@@ -758,6 +759,7 @@ async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, v: &Visit) -> Result<(Strin
         notes: clean.notes,
         location: clean.location,
         supersedes: clean.supersedes,
+        correction_reason: clean.correction_reason,
         superseded_by: None,
     };
     Ok((serde_json::to_string(&visit).map_err(Refusal::malformed)?, place))

@@ -191,6 +191,9 @@ class RecordVisitViewModel(
     fun toggleTopic(code: String) = edit { it.toggleTopic(code) }
     fun setNotes(notes: String) = edit { it.setNotes(notes) }
 
+    /** Why the visit being corrected was wrong (a correction needs it; the core checks it). */
+    fun setCorrectionReason(reason: String) = edit { it.setCorrectionReason(reason) }
+
     /** When it happened; `null` for the moment of saving. */
     fun setOccurredAt(at: Instant?) = edit { it.setOccurredAt(at) }
 

@@ -176,7 +176,9 @@ class FormsTest {
             assertEquals(wrong, s.correcting)
             assertEquals(setOf(people[0]), s.people.filter { it.present }.map { it.personId }.toSet(), "the old content, to edit")
             assertEquals(setOf("online_shopping"), s.people.single { it.personId == people[0] }.skills)
-            assertTrue(s.canSave)
+            assertFalse(s.canSave, "a correction needs its reason")
+            vm.setCorrectionReason("Ghi nhầm người: là vợ ông Ninh").join()
+            assertTrue(vm.state.value.canSave)
 
             // It was her, and it was online payment.
             vm.togglePresent(people[0])

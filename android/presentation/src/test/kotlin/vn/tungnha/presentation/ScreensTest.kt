@@ -127,6 +127,7 @@ class ScreensTest {
             // Offline, the volunteer makes up a topic of her own and uses it in a visit. Only the
             // commune publishes topics: the server refuses the topic, and the visit that names it.
             val topic = phone.addLocalTopic("tap-huan-zalo", "Tập huấn Zalo", "Zalo training")
+            assertEquals(listOf("Tập huấn Zalo" to "Zalo training"), phone.localTopics().filter { it.code == topic }.map { it.nameVi to it.nameEn }, "the form can name it")
             val visit = Commune.visitFor(c.teamId, c.volunteerId, h, p, listOf("digital_platforms"), topics = listOf("vneid", topic))
             phone.recordVisit(visit)
             sync.sync().join()
