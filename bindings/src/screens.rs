@@ -14,8 +14,9 @@ use tungnha_core::ids::{HouseholdId, MemberId, OpId, PersonId, TeamId, VillageId
 use tungnha_core::model::{Channel, Household, HouseholdStatus, HouseholdSummary, Person, SelfReport, SkillLevel, VisitPlace};
 use tungnha_core::problem::Problem;
 use tungnha_core::screens::{
-    FilterCounts, HomeQuery, HomeScreen, HouseholdFilter, HouseholdScreen, LadderStep, Language, MemberLadder, PrivacyNotice,
-    RefusedAction, RefusedItem, Settings, SettingsScreen, SkillSource, SyncStatus, VillageChip, VisitAttendee, VisitEntry,
+    ConflictChoice, ConflictItem, FilterCounts, HomeQuery, HomeScreen, HouseholdFilter, HouseholdScreen, LadderStep, Language,
+    MemberLadder, PrivacyNotice, RefusedAction, RefusedItem, Settings, SettingsScreen, SkillSource, SyncStatus, VillageChip, VisitAttendee,
+    VisitEntry,
 };
 use tungnha_core::store::TodaysWork;
 use tungnha_core::sync::protocol::{OpKind, RejectCode};
@@ -193,7 +194,28 @@ pub struct SyncStatus {
     pub refused_total: u32,
     pub set_aside: u32,
     pub conflicts: u32,
+    pub conflict_items: Vec<ConflictItem>,
     pub last_sync_at: Option<Timestamp>,
+}
+
+/// Two people changed the same name or birth year offline; a team leader chooses.
+#[uniffi::remote(Record)]
+pub struct ConflictItem {
+    pub id: String,
+    pub entity: RecordKind,
+    pub entity_id: String,
+    /// Whose record: the person's name, the household's address.
+    pub title: String,
+    pub field: String,
+    pub kept: String,
+    pub other: String,
+}
+
+/// Keep the record's value, or take the other one (`settleConflict`).
+#[uniffi::remote(Enum)]
+pub enum ConflictChoice {
+    Kept,
+    Other,
 }
 
 // ---------------------------------------------------------------- settings
@@ -249,6 +271,11 @@ impl Database {
     /// Pending, refused (with reasons and what can be done), set aside, conflicts, last sync.
     pub fn sync_status(&self) -> Result<SyncStatus> {
         Ok(self.store().sync_status()?)
+    }
+
+    /// A team leader settles a conflict; taking the other value is an ordinary, validated edit.
+    pub fn settle_conflict(&self, conflict_id: String, choice: ConflictChoice) -> Result<()> {
+        Ok(self.store().settle_conflict(&conflict_id, choice)?)
     }
 
     /// Fixing a refused visit: a visit form prefilled with what the server refused.

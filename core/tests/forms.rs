@@ -250,3 +250,38 @@ fn a_leader_verifies_several_skills_at_once_or_none() {
     assert!(fix.state().can_save);
     fix.save(&f.store).unwrap();
 }
+
+#[test]
+fn a_registered_household_is_edited_later_and_only_what_changed_is_sent() {
+    let f = Fixture::new();
+    let saved = filled(&f, "Lò Văn Pằng").save(&f.store, Some(f.volunteer)).unwrap().id;
+    let before = f.store.pending_count().unwrap();
+
+    let mut d = HouseholdDraft::editing(&f.store, saved).unwrap();
+    assert_eq!(d.household_id, Some(saved));
+    assert_eq!(d.members.len(), 2);
+    assert_eq!(d.members[0].full_name, "Lò Văn Pằng", "head first, as stored");
+    assert!(d.members.iter().all(|m| m.person_id.is_some()));
+    assert!(d.state(at(10, 20)).can_save, "a stored household is valid as it is: {:?}", d.state(at(10, 20)).problems);
+    // Saved unchanged: nothing new to send.
+    d.save(&f.store, Some(f.volunteer)).unwrap();
+    assert_eq!(f.store.pending_count().unwrap(), before, "nothing changed, nothing sent");
+
+    // A wrong birth year on a new member: refused, nothing written.
+    d.members[1].full_name = "Lò Thị Ơn Em".into();
+    let i = d.add_member(Relation::Child);
+    d.members[i].full_name = "Lò Văn Nhỏ".into();
+    d.members[i].birth_year = "3000".into();
+    assert!(!d.state(at(10, 20)).can_save);
+    assert!(matches!(d.save(&f.store, Some(f.volunteer)), Err(CoreError::Invalid(_))));
+    assert_eq!(f.store.pending_count().unwrap(), before, "nothing half-written");
+    assert_eq!(f.store.household_detail(saved).unwrap().members.len(), 2);
+
+    d.members[i].birth_year = "2015".into();
+    d.save(&f.store, Some(f.volunteer)).unwrap();
+    let after = f.store.household_detail(saved).unwrap();
+    let names: Vec<_> = after.members.iter().map(|m| m.person.full_name.as_str()).collect();
+    assert!(names.contains(&"Lò Thị Ơn Em") && names.contains(&"Lò Văn Nhỏ"), "{names:?}");
+    assert_eq!(f.store.pending_count().unwrap(), before + 2, "one update for the renamed member, one create for the new one");
+    assert_eq!(f.store.search("nho", None, 5).unwrap().len(), 1, "the new member is found by search");
+}

@@ -4,8 +4,8 @@
 
 use super::{FormState, CONSENT_PURPOSE};
 use crate::error::CoreResult;
-use crate::ids::{HouseholdId, MemberId, VillageId};
-use crate::model::{CoarseLocation, Consent, HouseholdIndicators, NewHousehold, NewPerson, Relation, Sex};
+use crate::ids::{HouseholdId, MemberId, PersonId, VillageId};
+use crate::model::{CoarseLocation, Consent, HouseholdIndicators, HouseholdPatch, NewHousehold, NewPerson, PersonPatch, Relation, Sex};
 use crate::problem::{Problem, ProblemCode, Problems};
 use crate::search::{self, MatchRank};
 use crate::store::{Saved, SearchHit, Store};
@@ -23,11 +23,14 @@ pub struct MemberDraft {
     pub sex: Option<Sex>,
     /// As typed: empty for none.
     pub phone: String,
+    /// Set for a member already registered (editing a household); `None` for a new one.
+    #[serde(default)]
+    pub person_id: Option<PersonId>,
 }
 
 impl MemberDraft {
     pub fn new(relation: Relation) -> Self {
-        Self { full_name: String::new(), relation, birth_year: String::new(), sex: None, phone: String::new() }
+        Self { full_name: String::new(), relation, birth_year: String::new(), sex: None, phone: String::new(), person_id: None }
     }
 }
 
@@ -47,6 +50,9 @@ pub struct HouseholdDraft {
     pub consent_given_by: String,
     /// When they agreed, after hearing [`super::consent_purpose`] in full; `None` until then.
     pub consent_given_at: Option<DateTime<Utc>>,
+    /// Set when the form edits a registered household ([`Self::editing`]).
+    #[serde(default)]
+    pub household_id: Option<HouseholdId>,
 }
 
 impl HouseholdDraft {
@@ -61,7 +67,38 @@ impl HouseholdDraft {
             members: vec![MemberDraft::new(Relation::Head)],
             consent_given_by: String::new(),
             consent_given_at: None,
+            household_id: None,
         }
+    }
+
+    /// The form over a registered household, to edit later: its fields and members as
+    /// stored (head first), the consent they gave. Saving writes only what changed, and
+    /// members added here, in one transaction ([`Store::edit_household`]).
+    pub fn editing(store: &Store, id: HouseholdId) -> CoreResult<Self> {
+        let d = store.household_detail(id)?;
+        let consent = d.members.first().map(|m| m.person.consent.clone());
+        Ok(Self {
+            village_id: Some(d.household.village_id),
+            address: d.household.address,
+            phone: d.household.phone.map(|p| validate::phone::display(&p)).unwrap_or_default(),
+            location: d.household.location,
+            indicators: d.household.indicators,
+            members: d
+                .members
+                .into_iter()
+                .map(|m| MemberDraft {
+                    full_name: m.person.full_name,
+                    relation: m.person.relation,
+                    birth_year: m.person.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                    sex: m.person.sex,
+                    phone: m.person.phone.map(|p| validate::phone::display(&p)).unwrap_or_default(),
+                    person_id: Some(m.person.id),
+                })
+                .collect(),
+            consent_given_by: consent.as_ref().map(|c| c.given_by.clone()).unwrap_or_default(),
+            consent_given_at: consent.map(|c| c.given_at),
+            household_id: Some(id),
+        })
     }
 
     /// Add an empty member row; returns its index.
@@ -180,12 +217,46 @@ impl HouseholdDraft {
         Ok(hits)
     }
 
-    /// Save the household and everyone on the form in one transaction.
+    /// Save the household and everyone on the form in one transaction (for an edited
+    /// household: what changed, and the members added).
     pub fn save(&self, store: &Store, recorded_by: Option<MemberId>) -> CoreResult<Saved<HouseholdId>> {
-        match self.inputs(store.now(), recorded_by) {
-            (Some((household, others)), _) => store.register_household(&household, &others),
-            (None, ps) => Err(crate::CoreError::Invalid(ps)),
+        let (household, others) = match self.inputs(store.now(), recorded_by) {
+            (Some(clean), _) => clean,
+            (None, ps) => return Err(crate::CoreError::Invalid(ps)),
+        };
+        let Some(id) = self.household_id else { return store.register_household(&household, &others) };
+        let stored = store.household_detail(id)?;
+        let h = &stored.household;
+        let patch = HouseholdPatch {
+            address: (household.address != h.address).then(|| household.address.clone()),
+            phone: (household.phone != h.phone).then(|| household.phone.clone()),
+            location: (household.location != h.location).then_some(household.location),
+            indicators: (household.indicators != h.indicators).then_some(household.indicators),
+        };
+        // The cleaned people in form order: the head, then the others.
+        let people: Vec<&NewPerson> = std::iter::once(&household.head).chain(others.iter()).collect();
+        let mut changed = Vec::new();
+        let mut added = Vec::new();
+        for (m, p) in self.members.iter().zip(people) {
+            let Some(person_id) = m.person_id else {
+                added.push(p.clone());
+                continue;
+            };
+            let Some(old) = stored.members.iter().map(|x| &x.person).find(|x| x.id == person_id) else {
+                return Err(crate::CoreError::NotFound { entity: "person", id: person_id.to_string() });
+            };
+            let patch = PersonPatch {
+                full_name: (p.full_name != old.full_name).then(|| p.full_name.clone()),
+                birth_year: (p.birth_year != old.birth_year).then_some(p.birth_year),
+                sex: (p.sex != old.sex).then_some(p.sex),
+                relation: (p.relation != old.relation).then_some(p.relation),
+                phone: (p.phone != old.phone).then(|| p.phone.clone()),
+            };
+            if patch != PersonPatch::default() {
+                changed.push((person_id, patch));
+            }
         }
+        store.edit_household(id, &patch, &changed, &added)
     }
 }
 

@@ -22,5 +22,5 @@ pub use enrolment::EnrolmentSummary;
 pub use home::{FilterCounts, HomeQuery, HomeScreen, HouseholdFilter, VillageChip};
 pub use household::{HouseholdScreen, LadderStep, MemberLadder, SkillSource, VisitAttendee, VisitEntry};
 pub use settings::{Language, PrivacyNotice, Settings, SettingsScreen};
-pub use sync_status::{RefusedAction, RefusedItem, SyncStatus};
+pub use sync_status::{ConflictChoice, ConflictItem, RefusedAction, RefusedItem, SyncStatus};
 pub use team::{MemberActivity, TeamProgress};

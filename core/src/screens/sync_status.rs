@@ -68,7 +68,43 @@ pub struct SyncStatus {
     pub set_aside: u32,
     /// Unresolved conflicts (a team leader settles them).
     pub conflicts: u32,
+    /// The unresolved conflicts, to settle (at most [`MAX_REFUSED_LISTED`]).
+    pub conflict_items: Vec<ConflictItem>,
     pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+/// Two people changed the same identity field (a name, a birth year) offline: the record
+/// kept one value, the other is kept here until a team leader chooses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictItem {
+    pub id: String,
+    pub entity: Entity,
+    pub entity_id: String,
+    /// Whose record: the person's name, the household's address.
+    pub title: String,
+    pub field: String,
+    /// The record's value now, and the other one, as text to show.
+    pub kept: String,
+    pub other: String,
+}
+
+/// What a team leader chooses for a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// The record's value stays.
+    Kept,
+    /// The other value replaces it (an ordinary edit, validated and synced like any).
+    Other,
+}
+
+/// A stored value as text for the screen (a name as is, a year as digits, none as empty).
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
 
 /// What the person can do with a refusal of this code for this record.
@@ -151,7 +187,63 @@ impl Store {
                 })
                 .collect::<CoreResult<Vec<_>>>()
         })?;
-        Ok(SyncStatus { pending: self.pending_count()?, refused, refused_total, set_aside, conflicts, last_sync_at: self.last_sync_at()? })
+        let open: Vec<_> = self.conflicts()?.into_iter().filter(|k| !k.resolved).take(MAX_REFUSED_LISTED as usize).collect();
+        let conflict_items = self.read(|c| {
+            open.into_iter()
+                .map(|k| {
+                    let title = match k.entity {
+                        Entity::Person => local(c, PERSON, &k.entity_id)?,
+                        Entity::Household => local(c, ADDRESS, &k.entity_id)?,
+                        _ => None,
+                    };
+                    Ok(ConflictItem {
+                        title: title.unwrap_or_default(),
+                        kept: shown(&k.kept),
+                        other: shown(&k.other),
+                        id: k.id,
+                        entity: k.entity,
+                        entity_id: k.entity_id,
+                        field: k.field,
+                    })
+                })
+                .collect::<CoreResult<Vec<_>>>()
+        })?;
+        Ok(SyncStatus {
+            pending: self.pending_count()?,
+            refused,
+            refused_total,
+            set_aside,
+            conflicts,
+            conflict_items,
+            last_sync_at: self.last_sync_at()?,
+        })
+    }
+
+    /// A team leader settles a conflict: keep the record's value, or take the other one
+    /// (saved as an ordinary edit of that field, through the same rules, before the
+    /// conflict is marked settled — a refused value leaves the conflict open).
+    pub fn settle_conflict(&self, id: &str, choice: ConflictChoice) -> CoreResult<()> {
+        let k = self
+            .conflicts()?
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| CoreError::NotFound { entity: "conflict", id: id.to_owned() })?;
+        if choice == ConflictChoice::Other && !k.resolved {
+            let patch = serde_json::json!({ k.field.as_str(): k.other });
+            let bad = || CoreError::NotFound { entity: "conflict record", id: k.entity_id.clone() };
+            match k.entity {
+                Entity::Person => {
+                    let p: crate::model::PersonPatch = serde_json::from_value(patch)?;
+                    self.update_person(k.entity_id.parse().map_err(|_| bad())?, &p)?;
+                }
+                Entity::Household => {
+                    let h: crate::model::HouseholdPatch = serde_json::from_value(patch)?;
+                    self.update_household(k.entity_id.parse().map_err(|_| bad())?, &h)?;
+                }
+                _ => return Err(bad()),
+            }
+        }
+        self.resolve_conflict(id)
     }
 
     /// The content of a refused visit, as it was sent.

@@ -121,6 +121,65 @@ impl Store {
         })
     }
 
+    /// Edit a registered household in one transaction: its own fields, its members'
+    /// changed fields, and new members. Every change is checked first (a problem of
+    /// member `i` is reported as `members[i].…`, in the order given: the changed members,
+    /// then the new ones); any error and nothing is written.
+    pub fn edit_household(
+        &self,
+        id: HouseholdId,
+        patch: &HouseholdPatch,
+        changed: &[(PersonId, PersonPatch)],
+        added: &[NewPerson],
+    ) -> CoreResult<Saved<HouseholdId>> {
+        let now = self.now();
+        let mut all = Problems::new();
+        let household = validate::household_patch(patch);
+        all.extend(household.1);
+        let mut people = Vec::with_capacity(changed.len());
+        for (i, (person, p)) in changed.iter().enumerate() {
+            let (clean, ps) = validate::person_patch(p, now);
+            all.extend(ps.prefixed(&format!("members[{i}]")));
+            people.push((*person, clean));
+        }
+        let mut new_people = Vec::with_capacity(added.len());
+        for (i, p) in added.iter().enumerate() {
+            let (clean, ps) = validate::person(p, now);
+            all.extend(ps.prefixed(&format!("members[{}]", changed.len() + i)));
+            new_people.push(clean);
+        }
+        if all.has_errors() {
+            return Err(CoreError::Invalid(all));
+        }
+        let warnings = all.0;
+        self.write(|w| {
+            let exists: bool =
+                w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?1 AND deleted = 0)")?
+                    .query_row([id], |r| r.get(0))?;
+            if !exists {
+                return Err(not_found("household", id));
+            }
+            if let Some(clean) = household.0.as_ref().filter(|p| **p != HouseholdPatch::default()) {
+                patch_household_in(w, id, clean)?;
+            }
+            for (person, clean) in &people {
+                let Some(clean) = clean.as_ref().filter(|p| **p != PersonPatch::default()) else { continue };
+                let belongs: bool =
+                    w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM persons WHERE id = ?1 AND household_id = ?2 AND deleted = 0)")?
+                        .query_row(params![person, id], |r| r.get(0))?;
+                if !belongs {
+                    return Err(not_found("person", *person));
+                }
+                patch_person_in(w, *person, clean)?;
+            }
+            for p in new_people.iter().flatten() {
+                insert_person(w, PersonId::new(), id, p)?;
+            }
+            refresh_search_key(&w.tx, id)?;
+            Ok(Saved { id, warnings })
+        })
+    }
+
     /// Change household fields. Only the changed fields go into the outbox.
     pub fn update_household(&self, id: HouseholdId, patch: &HouseholdPatch) -> CoreResult<Saved<HouseholdId>> {
         let (clean, _warnings) = {
@@ -128,10 +187,7 @@ impl Store {
             Problems::accept(clean, problems)?
         };
         self.write(|w| {
-            let base = version_of(&w.tx, "households", &id.to_string())?.ok_or_else(|| not_found("household", id))?;
-            let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), &clean)?;
-            write_household_patch(&w.tx, id, &clean)?;
-            w.tx.execute("UPDATE households SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
+            patch_household_in(w, id, &clean)?;
             refresh_search_key(&w.tx, id)?;
             Ok(Saved { id, warnings: vec![] })
         })
@@ -144,11 +200,7 @@ impl Store {
             Problems::accept(clean, problems)?
         };
         self.write(|w| {
-            let base = version_of(&w.tx, "persons", &id.to_string())?.ok_or_else(|| not_found("person", id))?;
-            let household: HouseholdId = w.tx.query_row("SELECT household_id FROM persons WHERE id = ?1", [id], |r| r.get(0))?;
-            let version = w.emit(Entity::Person, &id.to_string(), OpKind::Update, Some(base), &clean)?;
-            write_person_patch(&w.tx, id, &clean)?;
-            w.tx.execute("UPDATE persons SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
+            let household = patch_person_in(w, id, &clean)?;
             refresh_search_key(&w.tx, household)?;
             Ok(Saved { id, warnings: vec![] })
         })
@@ -389,6 +441,25 @@ pub(super) fn write_person_patch(tx: &Transaction<'_>, id: PersonId, p: &PersonP
         tx.prepare_cached("UPDATE persons SET phone = ?2 WHERE id = ?1")?.execute(params![id, phone])?;
     }
     Ok(())
+}
+
+/// Write a validated household patch and its outbox op (the caller refreshes the search key).
+fn patch_household_in(w: &mut WriteTx<'_>, id: HouseholdId, clean: &HouseholdPatch) -> CoreResult<()> {
+    let base = version_of(&w.tx, "households", &id.to_string())?.ok_or_else(|| not_found("household", id))?;
+    let version = w.emit(Entity::Household, &id.to_string(), OpKind::Update, Some(base), clean)?;
+    write_household_patch(&w.tx, id, clean)?;
+    w.tx.execute("UPDATE households SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
+    Ok(())
+}
+
+/// Write a validated person patch and its outbox op; returns the person's household.
+fn patch_person_in(w: &mut WriteTx<'_>, id: PersonId, clean: &PersonPatch) -> CoreResult<HouseholdId> {
+    let base = version_of(&w.tx, "persons", &id.to_string())?.ok_or_else(|| not_found("person", id))?;
+    let household: HouseholdId = w.tx.query_row("SELECT household_id FROM persons WHERE id = ?1", [id], |r| r.get(0))?;
+    let version = w.emit(Entity::Person, &id.to_string(), OpKind::Update, Some(base), clean)?;
+    write_person_patch(&w.tx, id, clean)?;
+    w.tx.execute("UPDATE persons SET version = ?2 WHERE id = ?1", params![id, version.to_string()])?;
+    Ok(household)
 }
 
 fn insert_person(w: &mut WriteTx<'_>, id: PersonId, household: HouseholdId, p: &NewPerson) -> CoreResult<()> {

@@ -9,6 +9,7 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
+import vn.tungnha.core.ConflictChoice
 import vn.tungnha.core.Database
 import vn.tungnha.core.FormState
 import vn.tungnha.core.Problem
@@ -110,6 +111,13 @@ class SyncStatusViewModel(
 
     fun cancelFix() {
         _state.update { it.copy(fixing = null) }
+    }
+
+    /** A team leader settles a conflict: keep the record's value or take the other one. */
+    fun settle(conflictId: String, choice: ConflictChoice): Job = scope.launch {
+        val r = call(io) { db.settleConflict(conflictId, choice) }
+        if (r is Outcome.Failed) _state.update { it.copy(error = r.error) }
+        refresh().join()
     }
 
     /** Drop a refused change (it is removed from this phone too). */
