@@ -9,6 +9,7 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
+import vn.tungnha.core.Conflict
 import vn.tungnha.core.Database
 import vn.tungnha.core.FormState
 import vn.tungnha.core.Problem
@@ -43,6 +44,8 @@ class SyncStatusViewModel(
         val fixing: Fixing? = null,
         val saving: Boolean = false,
         val saved: SavedVisit? = null,
+        /** Concurrent edits of the same field, unresolved first (a team leader settles them). */
+        val conflictList: List<Conflict> = emptyList(),
         val error: UiError? = null,
     )
 
@@ -51,10 +54,10 @@ class SyncStatusViewModel(
 
     fun refresh(): Job = scope.launch {
         _state.update { it.copy(loading = true) }
-        val r = call(io) { db.syncStatus() }
+        val r = call(io) { db.syncStatus() to db.conflicts() }
         _state.update {
             when (r) {
-                is Outcome.Ok -> it.copy(loading = false, status = r.value, error = null)
+                is Outcome.Ok -> it.copy(loading = false, status = r.value.first, conflictList = r.value.second, error = null)
                 is Outcome.Failed -> it.copy(loading = false, error = r.error)
             }
         }
@@ -110,6 +113,13 @@ class SyncStatusViewModel(
 
     fun cancelFix() {
         _state.update { it.copy(fixing = null) }
+    }
+
+    /** A team leader settled conflict [conflictId] (the kept value stays). */
+    fun resolveConflict(conflictId: String): Job = scope.launch {
+        val r = call(io) { db.resolveConflict(conflictId) }
+        if (r is Outcome.Failed) _state.update { it.copy(error = r.error) }
+        refresh().join()
     }
 
     /** Drop a refused change (it is removed from this phone too). */
