@@ -140,6 +140,7 @@ class ScreensTest {
             vm.refresh().join()
             val status = vm.state.value.status!!
             assertEquals(0uL, status.pending)
+            assertEquals(status.conflicts.toInt(), vm.state.value.conflictList.count { !it.resolved }, "the listed conflicts are the counted ones")
             assertNotNull(status.lastSyncAt)
             val refusedVisit = status.refused.single { it.entity == "visit" }
             assertEquals("Số 4, bản Sửa", refusedVisit.title, "what it was, in its own words")
