@@ -4,6 +4,8 @@ import android.os.Bundle
 import androidx.activity.compose.setContent
 import androidx.activity.enableEdgeToEdge
 import androidx.appcompat.app.AppCompatActivity
+import androidx.compose.runtime.getValue
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import vn.tungnha.app.nav.TungNhaNavHost
 import vn.tungnha.app.ui.TungNhaTheme
 
@@ -15,6 +17,10 @@ class MainActivity : AppCompatActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         enableEdgeToEdge()
         super.onCreate(savedInstanceState)
-        setContent { TungNhaTheme { TungNhaNavHost() } }
+        val textScale = (application as TungNhaApplication).textScale
+        setContent {
+            val scale by textScale.collectAsStateWithLifecycle()
+            TungNhaTheme(textScale = scale) { TungNhaNavHost() }
+        }
     }
 }

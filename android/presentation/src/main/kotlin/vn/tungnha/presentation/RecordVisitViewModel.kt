@@ -78,6 +78,8 @@ class RecordVisitViewModel(
         val addingWalkIn: Boolean = false,
         /** The last walk-in added (now a member of their household, and present). */
         val addedWalkInId: String? = null,
+        /** The refused change this form fixes ([openRefusedFix]); saved, it replaces that change. */
+        val fixingRefused: String? = null,
     ) {
         /** Blocking problems, grouped by where the form shows them. */
         val fieldErrors: Map<Field, List<String>> get() = byFormField(fieldMessages(form?.problems.orEmpty()))
@@ -130,8 +132,22 @@ class RecordVisitViewModel(
         Triple(VisitForm.correcting(db, visitId), label, details.flatMap(::people))
     }
 
-    /** The form as [draftJson] kept it (after the app was stopped); a damaged text is a typed error. */
-    fun restore(json: String): Job = open {
+    /**
+     * Fix a visit the server refused (the sync status offered [vn.tungnha.core.RefusedAction.FIX]):
+     * the core's form prefilled with what was refused; [save] then saves it in place of the
+     * refused change (`saveRefusedFix`).
+     */
+    fun openRefusedFix(opId: String): Job = open(fixing = opId) {
+        val f = db.refusedVisitForm(opId)
+        val label = (f.draft().place as? VisitPlace.Household)?.let { label(db.householdDetail(it.householdId)) }.orEmpty()
+        Triple(f, label, emptyList())
+    }
+
+    /**
+     * The form as [draftJson] kept it (after the app was stopped); a damaged text is a typed
+     * error. [fixingOpId]: the refused change the draft was fixing, if it was.
+     */
+    fun restore(json: String, fixingOpId: String? = null): Job = open(fixing = fixingOpId) {
         val f = VisitForm.fromJson(json)
         val label = (f.draft().place as? VisitPlace.Household)?.let { label(db.householdDetail(it.householdId)) }.orEmpty()
         Triple(f, label, emptyList())
@@ -202,7 +218,8 @@ class RecordVisitViewModel(
         val f = form ?: return@launch
         if (_state.value.saving || _state.value.loading) return@launch
         _state.update { it.copy(saving = true, error = null) }
-        when (val r = call(io) { f.save(db) }) {
+        val fixing = fixingOpId
+        when (val r = call(io) { if (fixing != null) db.saveRefusedFix(fixing, f) else f.save(db) }) {
             is Outcome.Ok -> _state.update { it.copy(saving = false, savedVisitId = r.value.id, warnings = warningMessages(r.value.warnings)) }
             is Outcome.Failed -> _state.update { it.copy(saving = false, error = r.error) }
         }
@@ -211,11 +228,15 @@ class RecordVisitViewModel(
     /** The household's address and village, for a visit at a household. */
     private var householdLabel = ""
 
-    private fun open(make: () -> Triple<VisitForm, String, List<Pair<String, Pair<String, String>>>>): Job {
+    /** The refused change being fixed, if this form fixes one. */
+    private var fixingOpId: String? = null
+
+    private fun open(fixing: String? = null, make: () -> Triple<VisitForm, String, List<Pair<String, Pair<String, String>>>>): Job {
         form = null
         roster = emptyList()
         householdLabel = ""
-        _state.value = State(loading = true)
+        fixingOpId = fixing
+        _state.value = State(loading = true, fixingRefused = fixing)
         return scope.launch {
             when (val r = call(io, make)) {
                 is Outcome.Ok -> {

@@ -141,6 +141,7 @@ class ScreensTest {
             vm.refresh().join()
             val status = vm.state.value.status!!
             assertEquals(0uL, status.pending)
+            assertEquals(status.conflicts.toInt(), status.conflictItems.size, "the listed conflicts are the counted ones")
             assertNotNull(status.lastSyncAt)
             val refusedVisit = status.refused.single { it.entity == "visit" }
             assertEquals("Số 4, bản Sửa", refusedVisit.title, "what it was, in its own words")
@@ -161,8 +162,29 @@ class ScreensTest {
             assertTrue(fixing.serverProblems.keys.any { it.startsWith("topics") }, "${fixing.serverProblems.keys}")
             vm.edit { it.toggleTopic(topic) }.join()
             assertEquals(true, vm.state.value.fixing?.formState?.canSave)
-            vm.saveFix().join()
-            val saved = assertNotNull(vm.state.value.saved, "${vm.state.value.error}")
+            vm.cancelFix()
+            assertNull(vm.state.value.fixing)
+
+            // The app's fix screen: the same prefilled form in the visit form's view-model (people
+            // named, as on any visit), kept across process death with the change it fixes.
+            val form = RecordVisitViewModel(phone, this, Dispatchers.IO)
+            form.openRefusedFix(refusedVisit.opId).join()
+            assertEquals(refusedVisit.opId, form.state.value.fixingRefused)
+            assertEquals(setOf("vneid", topic), form.state.value.topics)
+            val present = form.state.value.people.filter { it.present }
+            assertEquals(p.toSet(), present.map { it.personId }.toSet())
+            assertEquals(setOf("Tòng Văn Sơn", "Tòng Thị Sen"), present.map { it.name }.toSet())
+            val kept = assertNotNull(form.draftJson())
+            val restored = RecordVisitViewModel(phone, this, Dispatchers.IO)
+            restored.restore(kept, refusedVisit.opId).join()
+            assertEquals(refusedVisit.opId, restored.state.value.fixingRefused)
+            assertEquals("Số 4, bản Sửa", restored.state.value.placeLabel.substringBefore(", Bản"))
+            restored.toggleTopic(topic).join()
+            assertEquals(true, restored.state.value.canSave, "${restored.state.value.form?.problems}")
+            restored.save().join()
+            val savedId = assertNotNull(restored.state.value.savedVisitId, "${restored.state.value.error}")
+            vm.refresh().join()
+            assertTrue(vm.state.value.status!!.refused.none { it.opId == refusedVisit.opId }, "the fix replaced the refused change")
             vm.discard(refusedTopic.opId).join()
             assertTrue(vm.state.value.status!!.refused.isEmpty())
             assertEquals(1uL, vm.state.value.status!!.pending, "the fixed visit waits for sync")
@@ -178,7 +200,7 @@ class ScreensTest {
             // The server has the fixed visit: the official's phone pulls it.
             official.sync(TestServer.url, null, null, null)
             val atOffice = official.householdScreen(h).visits.single()
-            assertEquals(saved.id, atOffice.visitId)
+            assertEquals(savedId, atOffice.visitId)
             assertEquals(listOf("vneid"), atOffice.topics)
             assertEquals(SkillLevel.GUIDED, official.householdScreen(h).members.first().ladder.first { it.skill == "digital_platforms" }.level)
         }

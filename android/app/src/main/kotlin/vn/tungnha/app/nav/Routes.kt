@@ -18,7 +18,42 @@ object Routes {
     @Serializable
     data class Enrol(val again: Boolean = false)
 
-    /** A volunteer's (or leader's) assignment: filters, search, sync. */
+    /**
+     * A volunteer's (or leader's) start: today's work, the assignment by village and status with
+     * counts, search, unsent and refused counts, the last sync, the sync button.
+     */
+    @Serializable
+    data class Home(val teamId: String, val memberId: String, val leader: Boolean)
+
+    /** One household: each member's ladder in the 5 skills, the visit history, the indicators. */
+    @Serializable
+    data class HouseholdDetail(val householdId: String, val teamId: String, val memberId: String, val leader: Boolean)
+
+    /** What sync left: refused changes (fix or discard), set-aside records, conflicts (leaders resolve). */
+    @Serializable
+    data class SyncStatus(val leader: Boolean)
+
+    /** A refused visit, prefilled in the visit form; saved, it replaces the refused change. */
+    @Serializable
+    data class FixRefused(val opId: String)
+
+    /** Language, text size, the privacy notice, the server. */
+    @Serializable
+    data object Settings
+
+    /** A team leader issues an enrolment code for a member of the team or a household. */
+    @Serializable
+    data class IssueCode(val teamId: String, val leaderId: String)
+
+    /** A team leader's overview: figures against the campaign's targets, each member's work. */
+    @Serializable
+    data class TeamProgress(val teamId: String)
+
+    /** A citizen's start: each person's skills in plain words, self-report, the household's progress. */
+    @Serializable
+    data class CitizenHome(val householdId: String)
+
+    /** A volunteer's (or leader's) whole assignment as one list (the team's for a leader). */
     @Serializable
     data class Households(val teamId: String, val memberId: String, val leader: Boolean)
 
@@ -58,8 +93,8 @@ object Routes {
         val member = e.memberId
         return when (e.role) {
             Role.VOLUNTEER, Role.TEAM_LEADER ->
-                if (team != null && member != null) Households(team, member, leader = e.role == Role.TEAM_LEADER) else null
-            Role.CITIZEN -> e.householdId?.let { SelfReport(it, byVolunteer = false) }
+                if (team != null && member != null) Home(team, member, leader = e.role == Role.TEAM_LEADER) else null
+            Role.CITIZEN -> e.householdId?.let { CitizenHome(it) }
             Role.COMMUNE_OFFICIAL -> e.communeKey?.let { Figures(FigureScopeKind.COMMUNE, it) }
             Role.PROVINCE_OFFICIAL -> Figures(FigureScopeKind.ALL)
         }

@@ -1,12 +1,22 @@
 package vn.tungnha.app.nav
 
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
 import androidx.navigation.NavHostController
 import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
 import androidx.navigation.compose.rememberNavController
+import vn.tungnha.app.CitizenHomeScreenModel
 import vn.tungnha.app.CorrectVisitScreenModel
+import vn.tungnha.app.FixRefusedScreenModel
+import vn.tungnha.app.HomeScreenModel
+import vn.tungnha.app.HouseholdDetailScreenModel
+import vn.tungnha.app.IssueCodeScreenModel
+import vn.tungnha.app.SettingsScreenModel
+import vn.tungnha.app.SyncStatusScreenModel
+import vn.tungnha.app.TeamProgressScreenModel
 import vn.tungnha.app.EnrolScreenModel
 import vn.tungnha.app.FiguresScreenModel
 import vn.tungnha.app.GroupSessionScreenModel
@@ -16,7 +26,16 @@ import vn.tungnha.app.RegisterHouseholdScreenModel
 import vn.tungnha.app.SearchScreenModel
 import vn.tungnha.app.SelfReportScreenModel
 import vn.tungnha.app.VerifyScreenModel
+import vn.tungnha.app.ui.CitizenHomeScreen
 import vn.tungnha.app.ui.CorrectVisitScreen
+import vn.tungnha.app.ui.FixRefusedScreen
+import vn.tungnha.app.ui.HomeActions
+import vn.tungnha.app.ui.HomeScreen
+import vn.tungnha.app.ui.HouseholdDetailScreen
+import vn.tungnha.app.ui.IssueCodeScreen
+import vn.tungnha.app.ui.SettingsScreen
+import vn.tungnha.app.ui.SyncStatusScreen
+import vn.tungnha.app.ui.TeamProgressScreen
 import vn.tungnha.app.ui.EnrolScreen
 import vn.tungnha.app.ui.FiguresScreen
 import vn.tungnha.app.ui.GroupSessionScreen
@@ -40,6 +59,64 @@ fun TungNhaNavHost(nav: NavHostController = rememberNavController()) {
             EnrolScreen(model.enrol, onEnrolled = { home ->
                 nav.navigate(home) { popUpTo<Routes.Enrol> { inclusive = true } }
             })
+        }
+        composable<Routes.Home> {
+            val model: HomeScreenModel = viewModel()
+            val r = model.route
+            HomeScreen(
+                model,
+                HomeActions(
+                    onHousehold = { nav.navigate(Routes.HouseholdDetail(it, r.teamId, r.memberId, r.leader)) },
+                    onRecordVisit = { nav.navigate(Routes.RecordVisit(it, r.teamId, r.memberId)) },
+                    onRegister = { nav.navigate(Routes.RegisterHousehold(r.memberId)) },
+                    onGroupSession = { nav.navigate(Routes.GroupSession(r.teamId, r.memberId)) },
+                    onSearch = { nav.navigate(Routes.Search(r.teamId, r.memberId, r.leader)) },
+                    onSyncStatus = { nav.navigate(Routes.SyncStatus(r.leader)) },
+                    onSettings = { nav.navigate(Routes.Settings) },
+                    onAllHouseholds = { nav.navigate(Routes.Households(r.teamId, r.memberId, r.leader)) },
+                    onFigures = { nav.navigate(Routes.Figures(Routes.FigureScopeKind.TEAM, r.teamId)) },
+                    onEnrolAgain = { nav.navigate(Routes.Enrol(again = true)) { popUpTo(nav.graph.id) { inclusive = true } } },
+                    onTeamProgress = if (r.leader) ({ nav.navigate(Routes.TeamProgress(r.teamId)) }) else null,
+                    onIssueCode = if (r.leader) ({ nav.navigate(Routes.IssueCode(r.teamId, r.memberId)) }) else null,
+                ),
+            )
+        }
+        composable<Routes.HouseholdDetail> {
+            val model: HouseholdDetailScreenModel = viewModel()
+            val r = model.route
+            HouseholdDetailScreen(
+                model,
+                onBack = { nav.popBackStack() },
+                onRecordVisit = { nav.navigate(Routes.RecordVisit(r.householdId, r.teamId, r.memberId)) },
+                onSelfReport = { nav.navigate(Routes.SelfReport(r.householdId, byVolunteer = true)) },
+                onVerify = if (r.leader) ({ person -> nav.navigate(Routes.Verify(r.householdId, person, r.memberId)) }) else null,
+                onCorrectVisit = { nav.navigate(Routes.CorrectVisit(it)) },
+            )
+        }
+        composable<Routes.SyncStatus> {
+            val model: SyncStatusScreenModel = viewModel()
+            SyncStatusScreen(model, onBack = { nav.popBackStack() }, onFix = { nav.navigate(Routes.FixRefused(it)) })
+        }
+        composable<Routes.FixRefused> {
+            val model: FixRefusedScreenModel = viewModel()
+            val problems by model.serverProblems.collectAsStateWithLifecycle()
+            FixRefusedScreen(model.visit, problems, onBack = { nav.popBackStack() })
+        }
+        composable<Routes.Settings> {
+            val model: SettingsScreenModel = viewModel()
+            SettingsScreen(model, onBack = { nav.popBackStack() })
+        }
+        composable<Routes.IssueCode> {
+            val model: IssueCodeScreenModel = viewModel()
+            IssueCodeScreen(model, onBack = { nav.popBackStack() })
+        }
+        composable<Routes.TeamProgress> {
+            val model: TeamProgressScreenModel = viewModel()
+            TeamProgressScreen(model, onBack = { nav.popBackStack() })
+        }
+        composable<Routes.CitizenHome> {
+            val model: CitizenHomeScreenModel = viewModel()
+            CitizenHomeScreen(model, onSettings = { nav.navigate(Routes.Settings) })
         }
         composable<Routes.Households> {
             val model: HouseholdsScreenModel = viewModel()
@@ -73,6 +150,7 @@ fun TungNhaNavHost(nav: NavHostController = rememberNavController()) {
             val model: RecordVisitScreenModel = viewModel()
             RecordVisitScreen(
                 model.visit,
+                recordedBy = model.route.memberId,
                 onBack = { nav.popBackStack() },
                 onCorrect = { visitId -> nav.navigate(Routes.CorrectVisit(visitId)) { popUpTo<Routes.RecordVisit> { inclusive = true } } },
             )

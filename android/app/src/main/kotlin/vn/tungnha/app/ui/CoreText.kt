@@ -10,6 +10,7 @@ import androidx.compose.ui.platform.LocalConfiguration
 import androidx.core.os.ConfigurationCompat
 import vn.tungnha.app.R
 import vn.tungnha.core.CatalogEntry
+import vn.tungnha.core.Channel
 import vn.tungnha.core.ConsentPurpose
 import vn.tungnha.core.HouseholdStatus
 import vn.tungnha.core.Problem
@@ -47,6 +48,18 @@ fun currentLocale(): Locale = ConfigurationCompat.getLocales(LocalConfiguration.
 @ReadOnlyComposable
 fun formatDateTime(at: Instant): String =
     DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(currentLocale()).format(at.atZone(ZoneId.systemDefault()))
+
+/** A moment as a local date, in the app's language. */
+@Composable
+@ReadOnlyComposable
+fun formatDate(at: Instant): String =
+    DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(currentLocale()).format(at.atZone(ZoneId.systemDefault()))
+
+/** A calendar day, in the app's language. */
+@Composable
+@ReadOnlyComposable
+fun formatDay(day: java.time.LocalDate): String =
+    DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(currentLocale()).format(day)
 
 /** A counted text from the `<plurals>` of strings.xml, the count also its argument. */
 @OptIn(ExperimentalComposeUiApi::class)
@@ -106,6 +119,21 @@ fun HouseholdStatus.label(): Int = when (this) {
     HouseholdStatus.NOT_VISITED -> R.string.status_not_visited
     HouseholdStatus.VISITED -> R.string.status_visited
     HouseholdStatus.GOAL_REACHED -> R.string.status_goal_reached
+}
+
+@StringRes
+fun Channel.label(): Int = when (this) {
+    Channel.APP -> R.string.channel_app
+    Channel.WEB -> R.string.channel_web
+    Channel.VOLUNTEER -> R.string.channel_volunteer
+}
+
+/** Yes, no, or not asked (a household indicator). */
+@StringRes
+fun Boolean?.answer(): Int = when (this) {
+    true -> R.string.answer_yes
+    false -> R.string.answer_no
+    null -> R.string.answer_not_asked
 }
 
 @StringRes

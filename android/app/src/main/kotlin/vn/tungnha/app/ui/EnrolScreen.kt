@@ -2,6 +2,7 @@ package vn.tungnha.app.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
@@ -10,6 +11,7 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.QrCodeScanner
 import androidx.compose.material3.Button
 import androidx.compose.material3.Icon
@@ -24,7 +26,11 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.liveRegion
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.ImeAction
@@ -36,6 +42,7 @@ import com.google.mlkit.vision.codescanner.GmsBarcodeScannerOptions
 import com.google.mlkit.vision.codescanner.GmsBarcodeScanning
 import vn.tungnha.app.R
 import vn.tungnha.app.nav.Routes
+import vn.tungnha.core.EnrolmentSummary
 import vn.tungnha.presentation.EnrolViewModel
 
 /**
@@ -51,7 +58,14 @@ fun EnrolScreen(vm: EnrolViewModel, onEnrolled: (home: Any) -> Unit) {
     val context = LocalContext.current
     val enrolment = state.enrolment
     val home = enrolment?.let(Routes::home)
-    LaunchedEffect(home) { if (home != null) onEnrolled(home) }
+    // Enrolled just now: show what was received first; enrolled earlier: straight on.
+    var submitted by rememberSaveable { mutableStateOf(false) }
+    LaunchedEffect(home, submitted) { if (home != null && !submitted) onEnrolled(home) }
+    val summary = state.summary
+    if (submitted && enrolment != null && summary != null) {
+        EnrolResult(summary, onContinue = home?.let { h -> { onEnrolled(h) } })
+        return
+    }
 
     Scaffold(topBar = { TungNhaTopBar(stringResource(R.string.enrol_title)) }) { padding ->
         if (state.checking) {
@@ -101,11 +115,46 @@ fun EnrolScreen(vm: EnrolViewModel, onEnrolled: (home: Any) -> Unit) {
                 )
             }
             Button(
-                onClick = { vm.enrol(code.trim(), name.trim()) },
+                onClick = { submitted = true; vm.enrol(code.trim(), name.trim()) },
                 enabled = !state.busy && code.isNotBlank(),
                 modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp),
             ) {
                 Text(stringResource(if (state.busy) R.string.enrol_busy else R.string.enrol_action))
+            }
+        }
+    }
+}
+
+/** What enrolment granted: the role and the area (commune, team, household), then on to the role's home. */
+@Composable
+private fun EnrolResult(summary: EnrolmentSummary, onContinue: (() -> Unit)?) {
+    Scaffold(topBar = { TungNhaTopBar(stringResource(R.string.enrol_done_title)) }) { padding ->
+        Column(
+            Modifier.fillMaxSize().padding(padding).verticalScroll(rememberScrollState()).padding(24.dp).semantics { liveRegion = LiveRegionMode.Polite },
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Icon(Icons.Filled.CheckCircle, contentDescription = null, tint = MaterialTheme.colorScheme.secondary)
+                Text(stringResource(R.string.enrol_done), style = MaterialTheme.typography.titleLarge)
+            }
+            Text(stringResource(R.string.enrol_done_role, stringResource(summary.role.label())), style = MaterialTheme.typography.bodyLarge)
+            summary.provinceName?.let { Text(stringResource(R.string.enrol_done_province, it), style = MaterialTheme.typography.bodyLarge) }
+            summary.communeName?.let { Text(stringResource(R.string.enrol_done_commune, it), style = MaterialTheme.typography.bodyLarge) }
+            summary.teamName?.let { Text(stringResource(R.string.enrol_done_team, it), style = MaterialTheme.typography.bodyLarge) }
+            summary.memberName?.let { Text(stringResource(R.string.enrol_done_member, it), style = MaterialTheme.typography.bodyLarge) }
+            summary.householdAddress?.let { a ->
+                val v = summary.villageName
+                Text(stringResource(R.string.enrol_done_household, if (v != null) stringResource(R.string.address_village, a, v) else a), style = MaterialTheme.typography.bodyLarge)
+            }
+            summary.serverUrl?.let { Text(stringResource(R.string.settings_server, it), style = MaterialTheme.typography.bodyMedium) }
+            if (summary.teamName == null && summary.householdAddress == null && summary.communeName == null) {
+                // The names arrive with the first sync.
+                Text(stringResource(R.string.enrol_done_names_later), style = MaterialTheme.typography.bodyMedium)
+            }
+            if (onContinue != null) {
+                Button(onClick = onContinue, modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp)) { Text(stringResource(R.string.action_continue)) }
+            } else {
+                Text(stringResource(R.string.enrol_no_screens, stringResource(summary.role.label())), color = MaterialTheme.colorScheme.error)
             }
         }
     }

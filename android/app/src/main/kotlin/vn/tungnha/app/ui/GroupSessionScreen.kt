@@ -6,6 +6,7 @@ import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
@@ -14,7 +15,7 @@ import androidx.compose.material.icons.filled.PersonAdd
 import androidx.compose.material.icons.filled.Search
 import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
-import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.TextButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Scaffold
@@ -47,6 +48,7 @@ fun GroupSessionScreen(model: GroupSessionScreenModel, onBack: () -> Unit, onCor
                 model.visit, state, Modifier.padding(padding), stringResource(R.string.group_save),
                 onDone = onBack, onCorrect = onCorrect,
                 peopleHeader = { AttendeeSearch(model) },
+                recordedBy = model.route.memberId,
             )
         }
     }
@@ -73,25 +75,28 @@ private fun PlaceStep(modifier: Modifier, onStart: (String) -> Unit) {
     }
 }
 
-/** Find a person in any household in scope and add them to the session's list. */
+/**
+ * Find a person in any household in scope (the core's search for the form) and add them to
+ * the session; someone not on the device yet is added to a household found by search, as a
+ * walk-in with their consent.
+ */
 @Composable
 private fun AttendeeSearch(model: GroupSessionScreenModel) {
-    val state by model.search.state.collectAsStateWithLifecycle()
+    val state by model.visit.state.collectAsStateWithLifecycle()
     var query by rememberSaveable { mutableStateOf("") }
     Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
         OutlinedTextField(
             value = query,
-            onValueChange = { query = it; if (it.isNotBlank()) model.search.search(it) },
+            onValueChange = { query = it; if (it.isNotBlank()) model.visit.searchPeople(it) },
             label = { Text(stringResource(R.string.group_find_attendee)) },
             leadingIcon = { Icon(Icons.Filled.Search, contentDescription = null) },
             singleLine = true,
             modifier = Modifier.fillMaxWidth(),
         )
-        if (state.loading) LinearProgressIndicator(Modifier.fillMaxWidth())
-        ErrorBanner(state.error)
-        if (query.isNotBlank()) {
+        if (query.isNotBlank() && state.walkIn == null) {
             // People only: a session's attendees are persons.
-            state.hits.filter { it.personId != null }.forEach { hit ->
+            val hits = state.found.filter { it.personId != null }
+            hits.forEach { hit ->
                 val name = hit.personName ?: hit.headName
                 HitRow(hit, onClick = { model.add(hit) }) {
                     IconButton(onClick = { model.add(hit) }) {
@@ -99,8 +104,12 @@ private fun AttendeeSearch(model: GroupSessionScreenModel) {
                     }
                 }
             }
-            if (!state.loading && state.hits.none { it.personId != null }) {
-                Text(stringResource(R.string.search_nothing), style = MaterialTheme.typography.bodyMedium)
+            if (hits.isEmpty()) Text(stringResource(R.string.search_nothing), style = MaterialTheme.typography.bodyMedium)
+            // A walk-in joins one of the households found (each once).
+            state.found.distinctBy { it.householdId }.forEach { hit ->
+                TextButton(onClick = { model.visit.startWalkIn(hit.householdId) }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
+                    Text(stringResource(R.string.walkin_add_to, hit.headName, hit.address))
+                }
             }
         }
     }

@@ -17,14 +17,11 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.BarChart
 import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.EmojiEvents
-import androidx.compose.material.icons.filled.Error
 import androidx.compose.material.icons.filled.Groups
 import androidx.compose.material.icons.filled.Checklist
 import androidx.compose.material.icons.filled.PersonAdd
 import androidx.compose.material.icons.filled.RadioButtonUnchecked
 import androidx.compose.material.icons.filled.Search
-import androidx.compose.material.icons.filled.Sync
-import androidx.compose.material.icons.filled.Warning
 import androidx.compose.material3.ExtendedFloatingActionButton
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
@@ -34,16 +31,12 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
-import androidx.compose.ui.semantics.LiveRegionMode
-import androidx.compose.ui.semantics.liveRegion
-import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.LifecycleResumeEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -51,9 +44,7 @@ import vn.tungnha.app.HouseholdsScreenModel
 import vn.tungnha.app.R
 import vn.tungnha.core.HouseholdStatus
 import vn.tungnha.core.HouseholdSummary
-import vn.tungnha.core.SyncPhase
 import vn.tungnha.presentation.HouseholdListViewModel.Filter
-import vn.tungnha.presentation.SyncViewModel
 
 /** The volunteer's households: the sync bar, search within the list, status filters, the rows. */
 @Composable
@@ -155,7 +146,7 @@ private fun HouseholdRow(row: HouseholdSummary, onClick: () -> Unit, onSelfRepor
 
 /** The status with its own icon and words: never colour alone. */
 @Composable
-private fun HouseholdStatusLine(row: HouseholdSummary) {
+internal fun HouseholdStatusLine(row: HouseholdSummary) {
     val (icon, color) = when (row.status) {
         HouseholdStatus.NOT_VISITED -> Icons.Filled.RadioButtonUnchecked to MaterialTheme.colorScheme.onSurfaceVariant
         HouseholdStatus.VISITED -> Icons.Filled.CheckCircle to MaterialTheme.colorScheme.secondary
@@ -169,40 +160,5 @@ private fun HouseholdStatusLine(row: HouseholdSummary) {
     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(4.dp)) {
         Icon(icon, contentDescription = null, tint = color, modifier = Modifier.size(18.dp))
         Text(text, color = color, style = MaterialTheme.typography.bodyMedium)
-    }
-}
-
-/**
- * The sync button with its progress and cancel, and one status line built here from the
- * typed state (string resources; an error's text is the core's).
- */
-@Composable
-fun SyncBar(state: SyncViewModel.State, onSync: () -> Unit, onCancel: () -> Unit, onEnrolAgain: () -> Unit) {
-    val error = state.error
-    Column(Modifier.fillMaxWidth().padding(horizontal = 12.dp, vertical = 4.dp).semantics { liveRegion = LiveRegionMode.Polite }) {
-        Row(verticalAlignment = Alignment.CenterVertically) {
-            val (icon, text) = when {
-                state.running -> Icons.Filled.Sync to stringResource(
-                    when (state.progress?.phase) {
-                        SyncPhase.RETRYING -> R.string.sync_retrying
-                        SyncPhase.APPLYING -> R.string.sync_applying
-                        else -> R.string.sync_sending
-                    },
-                )
-                error != null -> Icons.Filled.Error to error.text()
-                state.pending > 0u -> Icons.Filled.Sync to plural(R.plurals.sync_pending, state.pending.toInt())
-                state.rejected.isNotEmpty() -> Icons.Filled.Warning to plural(R.plurals.sync_rejected, state.rejected.size)
-                state.report != null -> Icons.Filled.CheckCircle to stringResource(R.string.sync_done)
-                else -> Icons.Filled.Sync to stringResource(R.string.sync_idle)
-            }
-            Icon(icon, contentDescription = null, modifier = Modifier.size(20.dp))
-            Text(text, modifier = Modifier.weight(1f).padding(start = 8.dp), style = MaterialTheme.typography.bodyMedium)
-            when {
-                state.running -> TextButton(onClick = onCancel) { Text(stringResource(R.string.action_cancel)) }
-                state.mustEnrol -> TextButton(onClick = onEnrolAgain) { Text(stringResource(R.string.sync_enrol_again)) }
-                else -> TextButton(onClick = onSync) { Text(stringResource(R.string.sync_action)) }
-            }
-        }
-        if (state.running) LinearProgressIndicator(Modifier.fillMaxWidth())
     }
 }

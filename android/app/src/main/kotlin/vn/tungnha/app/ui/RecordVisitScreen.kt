@@ -23,14 +23,27 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import vn.tungnha.app.R
+import vn.tungnha.core.Problem
 import vn.tungnha.presentation.RecordVisitViewModel
 
 /** A visit at one household's home: its members are the people to tick. */
 @Composable
-fun RecordVisitScreen(vm: RecordVisitViewModel, onBack: () -> Unit, onCorrect: (visitId: String) -> Unit) {
+fun RecordVisitScreen(vm: RecordVisitViewModel, recordedBy: String, onBack: () -> Unit, onCorrect: (visitId: String) -> Unit) {
     val state by vm.state.collectAsStateWithLifecycle()
     Scaffold(topBar = { TungNhaTopBar(stringResource(R.string.visit_title), onBack) }) { padding ->
-        VisitBody(vm, state, Modifier.padding(padding), stringResource(R.string.visit_save), onDone = onBack, onCorrect = onCorrect)
+        VisitBody(vm, state, Modifier.padding(padding), stringResource(R.string.visit_save), onDone = onBack, onCorrect = onCorrect, recordedBy = recordedBy)
+    }
+}
+
+/**
+ * A visit the server refused, prefilled as it was sent, with the server's problems above the
+ * form; saved, it replaces the refused change and waits for the next sync.
+ */
+@Composable
+fun FixRefusedScreen(vm: RecordVisitViewModel, serverProblems: List<Problem>, onBack: () -> Unit) {
+    val state by vm.state.collectAsStateWithLifecycle()
+    Scaffold(topBar = { TungNhaTopBar(stringResource(R.string.fix_title), onBack) }) { padding ->
+        VisitBody(vm, state, Modifier.padding(padding), stringResource(R.string.fix_save), onDone = onBack, onCorrect = null, serverProblems = serverProblems)
     }
 }
 
@@ -60,6 +73,8 @@ internal fun VisitBody(
     onCorrect: ((String) -> Unit)?,
     peopleHeader: @Composable () -> Unit = {},
     header: @Composable () -> Unit = {},
+    recordedBy: String? = null,
+    serverProblems: List<Problem> = emptyList(),
 ) {
     if (state.loading) {
         Loading(modifier)
@@ -70,7 +85,7 @@ internal fun VisitBody(
         if (state.savedVisitId != null) {
             VisitSaved(state, onDone = onDone, onCorrect = onCorrect)
         } else {
-            VisitFormContent(vm, state, saveLabel, peopleHeader)
+            VisitFormContent(vm, state, saveLabel, peopleHeader, recordedBy, serverProblems)
         }
     }
 }

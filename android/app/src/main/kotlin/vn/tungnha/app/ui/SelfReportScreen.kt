@@ -79,7 +79,7 @@ fun SelfReportScreen(model: SelfReportScreenModel, onBack: (() -> Unit)?) {
                         SectionTitle(stringResource(R.string.selfreport_learn))
                     }
                     // The course's own (Vietnamese) title, from the core.
-                    Text(vm.learnMore.labelVi, style = MaterialTheme.typography.bodyLarge)
+                    Text(coreText(vm.learnMore.labelVi, vm.learnMore.labelEn), style = MaterialTheme.typography.bodyLarge)
                     OutlinedButton(onClick = { uri.openUri(vm.learnMore.url) }, modifier = Modifier.fillMaxWidth()) {
                         Icon(Icons.AutoMirrored.Filled.OpenInNew, contentDescription = null)
                         Text(stringResource(R.string.selfreport_learn_open), modifier = Modifier.padding(start = 8.dp))

@@ -6,10 +6,14 @@ import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.CheckCircle
+import androidx.compose.material.icons.filled.PersonAdd
 import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.DatePicker
 import androidx.compose.material3.DatePickerDialog
@@ -26,6 +30,7 @@ import androidx.compose.material3.rememberDatePickerState
 import androidx.compose.material3.rememberTimePickerState
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.remember
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
@@ -35,9 +40,12 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import vn.tungnha.app.R
 import vn.tungnha.core.Problem
+import vn.tungnha.core.Relation
+import vn.tungnha.core.WalkInDraft
 import vn.tungnha.core.Severity
 import vn.tungnha.presentation.RecordVisitViewModel
 import vn.tungnha.presentation.RecordVisitViewModel.Field
@@ -56,10 +64,23 @@ private fun List<Problem>.of(field: Field) = filter { RecordVisitViewModel.formF
  */
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-fun VisitFormContent(vm: RecordVisitViewModel, state: RecordVisitViewModel.State, saveLabel: String, peopleHeader: @Composable () -> Unit = {}) {
+fun VisitFormContent(
+    vm: RecordVisitViewModel,
+    state: RecordVisitViewModel.State,
+    saveLabel: String,
+    peopleHeader: @Composable () -> Unit = {},
+    /** This device's team member, who records a walk-in. */
+    recordedBy: String? = null,
+    /** Problems the server found with a refused visit being fixed, shown above the form. */
+    serverProblems: List<Problem> = emptyList(),
+) {
     val problems = state.form?.problems.orEmpty()
     Column(verticalArrangement = Arrangement.spacedBy(12.dp)) {
         Text(state.placeLabel, style = MaterialTheme.typography.titleLarge)
+        if (serverProblems.isNotEmpty()) {
+            SectionTitle(stringResource(R.string.fix_server_said))
+            ProblemList(serverProblems)
+        }
 
         SectionTitle(stringResource(R.string.visit_when))
         WhenPicker(state.occurredAt, onChange = { vm.setOccurredAt(it) })
@@ -70,6 +91,16 @@ fun VisitFormContent(vm: RecordVisitViewModel, state: RecordVisitViewModel.State
         SectionTitle(stringResource(R.string.visit_people))
         Text(plural(R.plurals.visit_present_count, present), style = MaterialTheme.typography.bodyMedium)
         peopleHeader()
+        val walkIn = state.walkIn
+        if (walkIn != null) {
+            WalkInCard(vm, state, walkIn, recordedBy)
+        } else if (!state.isGroupSession) {
+            // Someone of the household not on the list yet (a group session adds them from search).
+            OutlinedButton(onClick = { vm.startWalkIn(null) }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
+                Icon(Icons.Filled.PersonAdd, contentDescription = null)
+                Text(stringResource(R.string.walkin_add), modifier = Modifier.padding(start = 6.dp))
+            }
+        }
         ProblemList(problems.of(Field.ATTENDEES))
         state.people.forEach { p ->
             val name = p.name.ifBlank { stringResource(R.string.visit_person_unnamed) }
@@ -109,6 +140,53 @@ fun VisitFormContent(vm: RecordVisitViewModel, state: RecordVisitViewModel.State
         ProblemList(problems.of(Field.PLACE) + problems.of(Field.OTHER))
         ErrorBanner(state.error)
         SaveButton(saveLabel, enabled = state.canSave, saving = state.saving, onClick = { vm.save() })
+    }
+}
+
+/**
+ * A person present who is not on this device yet: name, birth year, relation to the head,
+ * consent (the core's purpose text read in full, who agreed, when); added, they join the
+ * household and are ticked present.
+ */
+@Composable
+fun WalkInCard(vm: RecordVisitViewModel, state: RecordVisitViewModel.State, walkIn: WalkInDraft, recordedBy: String?) {
+    val problems = state.walkInProblems
+    val purpose = remember { vn.tungnha.core.consentPurpose() }
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            SectionTitle(stringResource(R.string.walkin_title))
+            DraftTextField(walkIn.fullName, { vm.setWalkInName(it) }, stringResource(R.string.register_full_name), problems["walk_in.full_name"].orEmpty())
+            DraftTextField(
+                walkIn.birthYear, { vm.setWalkInBirthYear(it) }, stringResource(R.string.register_birth_year), problems["walk_in.birth_year"].orEmpty(),
+                keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
+            )
+            Dropdown(
+                stringResource(R.string.register_relation), Relation.entries, walkIn.relation, { stringResource(it.label()) }, { vm.setWalkInRelation(it) },
+                problems["walk_in.relation"].orEmpty(),
+            )
+            SectionTitle(stringResource(R.string.register_consent))
+            Text(stringResource(R.string.register_consent_read), style = MaterialTheme.typography.bodyMedium)
+            Text(purpose.text(), style = MaterialTheme.typography.bodyLarge)
+            DraftTextField(walkIn.consentGivenBy, { vm.setWalkInConsentGivenBy(it) }, stringResource(R.string.register_consent_by), emptyList())
+            val at = walkIn.consentGivenAt
+            if (at != null) {
+                Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+                    Icon(Icons.Filled.CheckCircle, contentDescription = null, tint = MaterialTheme.colorScheme.secondary)
+                    Text(stringResource(R.string.register_consent_recorded, walkIn.consentGivenBy.ifBlank { walkIn.fullName }, formatDateTime(at)), style = MaterialTheme.typography.bodyMedium)
+                }
+            } else {
+                OutlinedButton(onClick = { vm.recordWalkInConsent() }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
+                    Text(stringResource(R.string.register_consent_record))
+                }
+            }
+            ProblemList(problems["walk_in.consent"].orEmpty() + problems["walk_in.household_id"].orEmpty() + problems["walk_in"].orEmpty())
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Button(onClick = { vm.addWalkIn(recordedBy) }, enabled = state.canAddWalkIn, modifier = Modifier.weight(1f).heightIn(min = 48.dp)) {
+                    Text(stringResource(R.string.walkin_save))
+                }
+                TextButton(onClick = { vm.cancelWalkIn() }, modifier = Modifier.heightIn(min = 48.dp)) { Text(stringResource(R.string.action_cancel)) }
+            }
+        }
     }
 }
 
