@@ -41,6 +41,8 @@ pub struct MemberDraft {
     pub sex: Option<Sex>,
     /// As typed: empty for none.
     pub phone: String,
+    /// Set for a member already registered (editing a household).
+    pub person_id: Option<PersonId>,
 }
 
 /// The household registration form, as typed.
@@ -58,6 +60,8 @@ pub struct HouseholdDraft {
     pub consent_given_by: String,
     /// When they agreed, after hearing `consentPurpose()` in full; `null` until then.
     pub consent_given_at: Option<Timestamp>,
+    /// Set when the form edits a registered household (`HouseholdForm.editing`).
+    pub household_id: Option<HouseholdId>,
 }
 
 /// One person present at a visit.
@@ -270,6 +274,12 @@ impl HouseholdForm {
     #[uniffi::constructor]
     pub fn from_json(json: String) -> Result<Arc<Self>> {
         Ok(Arc::new(Self { draft: from_json(&json)? }))
+    }
+
+    /// A registered household, to edit: saving writes what changed and the members added.
+    #[uniffi::constructor]
+    pub fn editing(db: &Database, household_id: HouseholdId) -> Result<Arc<Self>> {
+        Ok(Arc::new(Self { draft: Mutex::new(HouseholdDraft::editing(db.store(), household_id)?) }))
     }
 
     pub fn to_json(&self) -> Result<String> {

@@ -79,6 +79,9 @@ class RegisterHouseholdViewModel(
     /** The form as [draftJson] kept it (after the app was stopped). */
     fun restore(json: String): Job = open { HouseholdForm.fromJson(json) }
 
+    /** Edit a registered household: its fields and members as stored; saving sends what changed. */
+    fun openEdit(householdId: String): Job = open { HouseholdForm.editing(db, householdId) }
+
     /** The draft as text, for the app to keep across process death. */
     fun draftJson(): String? = form?.toJson()
 

@@ -4,6 +4,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runBlocking
 import org.junit.Test
 import vn.tungnha.core.Channel
+import vn.tungnha.core.ConflictChoice
 import vn.tungnha.core.Database
 import vn.tungnha.core.ErrorCode
 import vn.tungnha.core.HouseholdFilter
@@ -242,5 +243,64 @@ class ScreensTest {
             assertEquals(1.5f, again.state.value.screen!!.settings.textScale)
             assertEquals(TestServer.url, again.state.value.screen!!.serverUrl)
         }
+    }
+
+    @Test
+    fun householdsAreEditedLaterAndALeaderSettlesAConflictByChoosingTheOtherValue() = runBlocking {
+        val official = openTempDatabase("tungnha-official")
+        official.enrol(TestServer.url, TestServer.communeOfficialCode(COMMUNE, "Lường Văn Xử"), "Máy xã")
+        val c = Commune(official, villageName = "Bản Xử")
+        val (h, people) = c.household("Số 9, bản Xử", "Lò Văn Pánh", "Lò Thị Em")
+        official.sync(TestServer.url, null, null, null)
+
+        openTempDatabase("tungnha-leader").use { leader ->
+            openTempDatabase("tungnha-volunteer").use { volunteer ->
+                leader.enrol(TestServer.url, TestServer.memberCode("team_leader", c.teamId, c.leaderId, "Lò Văn Thắng"), "Máy tổ trưởng")
+                volunteer.enrol(TestServer.url, TestServer.memberCode("volunteer", c.teamId, c.volunteerId, "Quàng Thị Hoa"), "Máy của Hoa")
+                leader.sync(TestServer.url, null, null, null)
+                volunteer.sync(TestServer.url, null, null, null)
+
+                // Offline, both correct the head's name through the household's edit form, differently.
+                suspend fun rename(db: Database, name: String) {
+                    val vm = RegisterHouseholdViewModel(db, this, Dispatchers.IO)
+                    vm.openEdit(h).join()
+                    val draft = assertNotNull(vm.state.value.draft)
+                    assertEquals(h, draft.householdId)
+                    assertEquals(people[0], draft.members[0].personId, "the head first, as stored")
+                    vm.setMemberName(0, name).join()
+                    vm.save().join()
+                    assertEquals(h, vm.state.value.savedHouseholdId, "${vm.state.value.error}")
+                }
+                rename(volunteer, "Lò Văn Panh")
+                rename(leader, "Lò Văn Pảnh")
+                assertEquals(1uL, volunteer.pendingCount(), "only the changed name is sent")
+                volunteer.sync(TestServer.url, null, null, null)
+                leader.sync(TestServer.url, null, null, null)
+                volunteer.sync(TestServer.url, null, null, null)
+
+                val vm = SyncStatusViewModel(leader, this, Dispatchers.IO)
+                vm.refresh().join()
+                val k = vm.state.value.status!!.conflictItems.single()
+                assertEquals("full_name", k.field)
+                assertEquals(setOf("Lò Văn Panh", "Lò Văn Pảnh"), setOf(k.kept, k.other))
+                val head = { db: Database -> db.householdDetail(h).members.first { it.person.id == people[0] }.person.fullName }
+                assertEquals(k.kept, head(leader), "the record holds the kept value")
+                assertEquals(k.kept, k.title, "whose record: the person, by the name kept")
+
+                // The leader checks with the family and takes the other spelling.
+                vm.settle(k.id, ConflictChoice.OTHER).join()
+                assertNull(vm.state.value.error)
+                assertEquals(k.other, head(leader))
+                assertTrue(vm.state.value.status!!.conflictItems.isEmpty())
+                assertEquals(0u, vm.state.value.status!!.conflicts)
+                leader.sync(TestServer.url, null, null, null)
+                volunteer.sync(TestServer.url, null, null, null)
+                official.sync(TestServer.url, null, null, null)
+                assertEquals(k.other, head(volunteer), "every phone has the chosen name")
+                assertEquals(k.other, head(official))
+                assertTrue(official.conflicts().all { it.resolved })
+            }
+        }
+        official.close()
     }
 }
