@@ -244,9 +244,10 @@ struct CountLabel: View {
 /// "3 hours ago" for a timestamp, in the catalog's language (the environment's locale).
 struct RelativeTimeText: View {
     let date: Date
+    @Environment(\.locale) private var locale
 
     var body: some View {
-        Text(date, format: .relative(presentation: .named))
+        Text(date, format: Date.RelativeFormatStyle(presentation: .named, locale: locale))
     }
 }
 

@@ -267,6 +267,7 @@ struct HouseholdRow: View {
 struct SyncRow: View {
     @ObservedObject var sync: SyncModel
     let start: () -> Void
+    @Environment(\.locale) private var locale
 
     var body: some View {
         HStack(spacing: 12) {
@@ -281,7 +282,8 @@ struct SyncRow: View {
                     ErrorBanner(error: error).font(.footnote)
                 }
                 if let last = sync.lastSyncAt {
-                    Text("sync.last \(last.formatted(.relative(presentation: .named)))")
+                    let when = last.formatted(Date.RelativeFormatStyle(presentation: .named, locale: locale))
+                    Text("sync.last \(when)")
                         .font(.footnote)
                         .foregroundStyle(.secondary)
                 } else {
