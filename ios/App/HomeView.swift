@@ -216,7 +216,7 @@ private struct PageControls: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 8) {
-            Text("home.page \(offset + 1) \(offset + screen.households.count) \(Int(screen.total))")
+            Text("home.page \(Int(offset + 1)) \(Int(offset + screen.households.count)) \(Int(screen.total))")
                 .font(.footnote)
             HStack {
                 if offset > 0 {

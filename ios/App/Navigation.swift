@@ -191,7 +191,7 @@ struct RouteView: View {
             SettingsView(db: db)
         case let .issueCode(forWhom):
             if let teamId = identity.teamId, identity.canVerify {
-                IssueCodeView(db: db, teamId: teamId, forWhom: forWhom)
+                IssueCodeView(db: db, teamId: teamId, serverUrl: identity.serverUrl, forWhom: forWhom)
             } else {
                 MissingIdentityView()
             }

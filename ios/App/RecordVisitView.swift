@@ -73,6 +73,7 @@ struct RecordVisitView: View {
         }
     }
 
+    @MainActor
     private func keepDraft() {
         guard opened, model.savedVisitId == nil, !model.loading else { return }
         keptDraft = model.draftJson() ?? ""
@@ -91,6 +92,7 @@ struct RecordVisitView: View {
         return false
     }
 
+    @MainActor
     private func problems(_ field: RecordVisitModel.Field) -> [Problem] {
         (model.form?.problems ?? []).filter { RecordVisitModel.formField($0.field) == field }
     }
@@ -237,32 +239,32 @@ private struct WalkInSection: View {
                 Button {
                     pickingHousehold = true
                 } label: {
-                    LabeledContent("walk_in.household") {
-                        if w.householdId == nil { Text("walk_in.household.pick") } else { Text(verbatim: householdLabel) }
+                    LabeledContent("walkin.household") {
+                        if w.householdId == nil { Text("walkin.household.pick") } else { Text(verbatim: householdLabel) }
                     }
                     .frame(minHeight: 44)
                 }
                 problems("walk_in.household")
-                DraftTextField("walk_in.name", text: w.fullName, contentType: .name) { t in Task { await model.setWalkInName(t) } }
+                DraftTextField("walkin.name", text: w.fullName, contentType: .name) { t in Task { await model.setWalkInName(t) } }
                 problems("walk_in.full_name")
-                DraftTextField("walk_in.birth_year", text: w.birthYear, keyboard: .numberPad) { t in Task { await model.setWalkInBirthYear(t) } }
+                DraftTextField("walkin.birth_year", text: w.birthYear, keyboard: .numberPad) { t in Task { await model.setWalkInBirthYear(t) } }
                 problems("walk_in.birth_year")
-                Picker("walk_in.relation", selection: Binding(get: { w.relation }, set: { r in Task { await model.setWalkInRelation(r) } })) {
+                Picker("walkin.relation", selection: Binding(get: { w.relation }, set: { r in Task { await model.setWalkInRelation(r) } })) {
                     ForEach(Relation.choices, id: \.self) { r in Text(r.label).tag(r) }
                 }
                 .frame(minHeight: 44)
                 problems("walk_in.relation")
                 Text(consentPurpose().localizedText).font(.callout)
-                DraftTextField("walk_in.consent_by", text: w.consentGivenBy) { t in Task { await model.setWalkInConsentGivenBy(t) } }
+                DraftTextField("walkin.consent_by", text: w.consentGivenBy) { t in Task { await model.setWalkInConsentGivenBy(t) } }
                 if let at = w.consentGivenAt {
-                    Label { Text("walk_in.consent_at \(at.formatted(date: .abbreviated, time: .shortened))") } icon: {
+                    Label { Text("walkin.consent_at \(at.formatted(date: .abbreviated, time: .shortened))") } icon: {
                         Image(systemName: "checkmark.shield.fill").accessibilityHidden(true)
                     }
                 } else {
                     Button {
                         Task { await model.recordWalkInConsent() }
                     } label: {
-                        Label("walk_in.consent.record", systemImage: "checkmark.shield").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
+                        Label("walkin.consent.record", systemImage: "checkmark.shield").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
                     }
                 }
                 problems("walk_in.consent")
@@ -276,7 +278,7 @@ private struct WalkInSection: View {
                     } label: {
                         HStack {
                             if model.addingWalkIn { ProgressView().accessibilityHidden(true) }
-                            Text("walk_in.add").bold()
+                            Text("walkin.add").bold()
                         }
                         .frame(minHeight: 44)
                     }
@@ -289,16 +291,16 @@ private struct WalkInSection: View {
                     householdLabel = ""
                     Task { await model.startWalkIn() }
                 } label: {
-                    Label("walk_in.start", systemImage: "person.badge.plus").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
+                    Label("walkin.start", systemImage: "person.badge.plus").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
                 }
                 if model.addedWalkInId != nil {
-                    Label("walk_in.added", systemImage: "checkmark.circle.fill")
+                    Label("walkin.added", systemImage: "checkmark.circle.fill")
                 }
             }
         } header: {
-            Text("walk_in.header")
+            Text("walkin.header")
         } footer: {
-            Text("walk_in.footer")
+            Text("walkin.footer")
         }
         .sheet(isPresented: $pickingHousehold) {
             HouseholdPicker(db: db) { hit in
@@ -309,6 +311,7 @@ private struct WalkInSection: View {
     }
 
     /// The walk-in's problems for the fields under `prefix`.
+    @MainActor
     private func problems(_ prefix: String, exact: Bool = false) -> ProblemsView {
         ProblemsView(problems: model.walkInProblems
             .filter { exact ? $0.key == prefix : $0.key.hasPrefix(prefix) }
@@ -335,7 +338,7 @@ private struct HouseholdPicker: View {
                 pick(hit)
                 dismiss()
             } accessory: { _ in EmptyView() }
-            .navigationTitle("walk_in.household.pick")
+            .navigationTitle("walkin.household.pick")
             .navigationBarTitleDisplayMode(.inline)
             .searchable(text: $query, placement: .navigationBarDrawer(displayMode: .always), prompt: Text("search.prompt"))
             .onChange(of: query) { _, q in Task { await model.search(q) } }

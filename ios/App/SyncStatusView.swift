@@ -227,6 +227,7 @@ struct FixRefusedView: View {
         }
     }
 
+    @MainActor
     private func edit(_ change: @escaping @Sendable (VisitForm) throws -> Void) {
         Task {
             await model.edit(change)
@@ -235,6 +236,7 @@ struct FixRefusedView: View {
     }
 
     /// Read the people, topics and notes from the form being fixed.
+    @MainActor
     private func reread() async {
         guard let form = model.fixing?.form else { return }
         let db = self.db
