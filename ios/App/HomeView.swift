@@ -156,7 +156,7 @@ struct FilterChips: View {
     var body: some View {
         ScrollView(.horizontal, showsIndicators: false) {
             HStack(spacing: 8) {
-                chip(.all, Text("list.filter.all \(Int(counts.all))"), "list.bullet")
+                chip(.all, Text("list.filter.all \(Int(counts.all))"), "rectangle.stack")
                 chip(.notVisited, Text("list.filter.not_visited \(Int(counts.notVisited))"), HouseholdStatus.notVisited.symbol)
                 chip(.visited, Text("list.filter.visited \(Int(counts.visited))"), HouseholdStatus.visited.symbol)
                 chip(.goalReached, Text("list.filter.goal_reached \(Int(counts.goalReached))"), HouseholdStatus.goalReached.symbol)

@@ -76,7 +76,7 @@ struct HouseholdDetailView: View {
             Label { Text(s.status.label) } icon: { Image(systemName: s.status.symbol).accessibilityHidden(true) }
                 .accessibilityElement(children: .combine)
             if let phone = s.household.phone, !phone.isEmpty {
-                LabeledContent("household.phone") { Text(verbatim: phone) }
+                LabeledContent("household.detail.phone") { Text(verbatim: phone) }
             }
         }
     }
