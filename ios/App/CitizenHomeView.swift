@@ -72,7 +72,7 @@ struct CitizenHomeView: View {
         .navigationTitle("citizen.title")
         .overlay { if model.loading && model.home == nil { ProgressView() } }
         .refreshable { await model.reload() }
-        .toolbar { SettingsButton() }
+        .toolbar { ToolbarItem(placement: .topBarLeading) { SettingsButton() } }
         .task { if model.home == nil { await model.open(householdId: householdId) } }
     }
 }

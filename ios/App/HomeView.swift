@@ -107,7 +107,7 @@ struct HomeView: View {
         }
         .overlay { if model.loading && model.screen == nil { ProgressView() } }
         .toolbar {
-            SettingsButton()
+            ToolbarItem(placement: .topBarLeading) { SettingsButton() }
             ToolbarItem(placement: .primaryAction) {
                 Menu {
                     Button { router.push(.registerHousehold) } label: { Label("home.register_household", systemImage: "house.badge.plus") }

@@ -109,7 +109,7 @@ struct HomeStack: View {
         case .communeOfficial, .provinceOfficial:
             if let scope = identity.figureScope {
                 FiguresView(db: db, scope: scope)
-                    .toolbar { SettingsButton() }
+                    .toolbar { ToolbarItem(placement: .topBarLeading) { SettingsButton() } }
             } else {
                 MissingIdentityView()
             }
@@ -117,21 +117,19 @@ struct HomeStack: View {
     }
 }
 
-/// The toolbar button every home has: settings (language, text size, privacy, server).
-struct SettingsButton: ToolbarContent {
+/// The button every home has in its toolbar: settings (language, text size, privacy, server).
+struct SettingsButton: View {
     @Environment(Router.self) private var router
 
-    var body: some ToolbarContent {
-        ToolbarItem(placement: .topBarLeading) {
-            Button {
-                router.push(.settings)
-            } label: {
-                Label("settings.title", systemImage: "gearshape")
-                    .labelStyle(.iconOnly)
-                    .frame(minWidth: 44, minHeight: 44)
-            }
-            .accessibilityLabel(Text("settings.title"))
+    var body: some View {
+        Button {
+            router.push(.settings)
+        } label: {
+            Label("settings.title", systemImage: "gearshape")
+                .labelStyle(.iconOnly)
+                .frame(minWidth: 44, minHeight: 44)
         }
+        .accessibilityLabel(Text("settings.title"))
     }
 }
 

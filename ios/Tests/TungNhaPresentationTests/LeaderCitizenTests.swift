@@ -133,7 +133,7 @@ final class LeaderCitizenTests: XCTestCase {
         XCTAssertEqual(after.people.first { $0.personId == people[1] }?.skills.first { $0.skill == "online_safety" }?.level, .selfReported)
         XCTAssertTrue(model.report.people.allSatisfy { $0.skills.isEmpty }, "the form starts again")
 
-        // A device enrolled as nobody's household opens none.
+        // A device not enrolled as a household's opens none.
         let nobody = CitizenHomeModel(db: db)
         await nobody.open()
         XCTAssertNil(nobody.householdId)

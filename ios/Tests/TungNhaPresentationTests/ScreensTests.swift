@@ -46,7 +46,8 @@ final class ScreensTests: XCTestCase {
 
         await model.setFilter(.all)
         XCTAssertEqual(Set(model.screen?.households.map(\.id) ?? []), [h1, h3])
-        await model.setVillage(try db.addVillage(communeKey: commune, name: "Bản Khác"))
+        let other = try db.addVillage(communeKey: commune, name: "Bản Khác")
+        await model.setVillage(other)
         XCTAssertEqual(model.screen?.total, 0, "another village has none of these")
         await model.setVillage(nil)
         await model.setSearch("")
@@ -172,7 +173,8 @@ final class ScreensTests: XCTestCase {
             XCTAssertFalse((error.fieldMessages["text_scale"] ?? []).isEmpty, "\(error.fieldMessages)")
             XCTAssertEqual(model.screen?.settings.textScale, 1.5, "a refused size changes nothing")
         }
-        let again = SettingsModel(db: try Database.open(path: path))
+        let reopened = try Database.open(path: path)
+        let again = SettingsModel(db: reopened)
         await again.load()
         XCTAssertEqual(again.screen?.settings.language, .en, "kept on the device")
         XCTAssertEqual(again.screen?.settings.textScale, 1.5)
