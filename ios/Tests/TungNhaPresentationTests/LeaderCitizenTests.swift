@@ -8,13 +8,13 @@ import XCTest
 /// enrolling, the team's progress, and a citizen's home with ticks submitted. Mirrors the
 /// intents of android/presentation's LeaderCitizenTest.kt (which runs the server parts —
 /// issuing, enrolling, syncing — against a real `tungnha serve`).
-@MainActor
 final class LeaderCitizenTests: XCTestCase {
     override func tearDown() {
         CoreLanguage.override = nil
         super.tearDown()
     }
 
+    @MainActor
     func testEnrolReadsAScannedQrCodeOrATypedCodeAndRefusesGarbage() async throws {
         let db = try openTempDatabase(self)
         let model = EnrolModel(db: db, serverUrl: "https://dongbo.example.vn")
@@ -41,6 +41,7 @@ final class LeaderCitizenTests: XCTestCase {
         XCTAssertFalse(model.enrolled, "reading enrols nothing")
     }
 
+    @MainActor
     func testACodeCannotBeIssuedBeforeEnrolling() async throws {
         let db = try openTempDatabase(self)
         let c = try Commune(db)
@@ -62,6 +63,7 @@ final class LeaderCitizenTests: XCTestCase {
         XCTAssertNil(model.error)
     }
 
+    @MainActor
     func testTeamProgressNumbersAreWhatWasRecorded() async throws {
         let db = try openTempDatabase(self)
         let c = try Commune(db, villageName: "Bản Tiến Độ")
@@ -102,6 +104,7 @@ final class LeaderCitizenTests: XCTestCase {
         XCTAssertEqual(model.progress?.teamId, c.teamId)
     }
 
+    @MainActor
     func testACitizenTicksSkillsAndTheHouseholdsProgressFollows() async throws {
         let db = try openTempDatabase(self)
         let c = try Commune(db)

@@ -7,13 +7,13 @@ import XCTest
 /// volunteer's home, the household detail, the sync status and sync row before any sync,
 /// settings. Mirrors android/presentation's ScreensTest.kt (its server parts — a refused
 /// change fixed and synced — run there, against a real `tungnha serve`).
-@MainActor
 final class ScreensTests: XCTestCase {
     override func tearDown() {
         CoreLanguage.override = nil
         super.tearDown()
     }
 
+    @MainActor
     func testHomeFiltersByStatusAndVillageAndSearchesWithCounts() async throws {
         let db = try openTempDatabase(self)
         let c = try Commune(db, villageName: "Bản Mòng")
@@ -56,6 +56,7 @@ final class ScreensTests: XCTestCase {
         XCTAssertNil(model.error)
     }
 
+    @MainActor
     func testDetailLadderMovesFromGuidedToSelfReportedToVerified() async throws {
         let db = try openTempDatabase(self)
         let c = try Commune(db)
@@ -104,6 +105,7 @@ final class ScreensTests: XCTestCase {
 
     /// Before any sync: the counts the home's sync row and the sync status screen show, and a
     /// sync on a device never enrolled fails with the core's typed code and action.
+    @MainActor
     func testSyncStatusAndSyncRowBeforeAnySync() async throws {
         let db = try openTempDatabase(self)
         let sync = SyncModel(db: db, serverUrl: "http://127.0.0.1:9")
@@ -142,6 +144,7 @@ final class ScreensTests: XCTestCase {
         XCTAssertFalse(sync.running)
     }
 
+    @MainActor
     func testSettingsRoundTripAndRefuseAnOutOfRangeTextSize() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tungnha-settings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
