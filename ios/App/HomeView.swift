@@ -40,7 +40,11 @@ struct HomeView: View {
                 }
                 if sync.refused > 0 || sync.setAside > 0 || sync.conflicts > 0 {
                     NavigationLink(value: Route.syncStatus) {
-                        CountLabel(text: Text("sync.refused \(Int(sync.refused))"), symbol: "exclamationmark.arrow.triangle.2.circlepath")
+                        if sync.refused > 0 {
+                            CountLabel(text: Text("sync.refused \(Int(sync.refused))"), symbol: "exclamationmark.arrow.triangle.2.circlepath")
+                        } else {
+                            CountLabel(text: Text("home.sync_status"), symbol: "arrow.triangle.2.circlepath.circle")
+                        }
                     }
                     .frame(minHeight: 44)
                 }
