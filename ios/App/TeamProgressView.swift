@@ -37,11 +37,11 @@ struct TeamProgressView: View {
                         Text("team.window \(first) \(last)").font(.subheadline)
                     }
                     TargetRow(title: "team.households_visited", done: Int(p.figures.householdsVisited),
-                              target: p.targets.householdsToVisit.map(Int.init) ?? Int(p.figures.households),
-                              percent: p.householdsVisitedPercent.map(Int.init))
+                              target: p.targets.householdsToVisit.map { Int($0) } ?? Int(p.figures.households),
+                              percent: p.householdsVisitedPercent.map { Int($0) })
                     TargetRow(title: "team.people_guided", done: Int(p.figures.peopleGuided),
-                              target: p.targets.peopleToGuide.map(Int.init) ?? Int(p.figures.people),
-                              percent: p.peopleGuidedPercent.map(Int.init))
+                              target: p.targets.peopleToGuide.map { Int($0) } ?? Int(p.figures.people),
+                              percent: p.peopleGuidedPercent.map { Int($0) })
                     TargetRow(title: "team.households_goal_reached", done: Int(p.householdsGoalReached),
                               target: Int(p.figures.households), percent: nil)
                     Text("team.household_goal \(Int(p.householdGoal))").font(.footnote).foregroundStyle(.secondary)
