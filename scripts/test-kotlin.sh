@@ -247,6 +247,43 @@ public func parseEnrolInput(text: String) throws -> EnrolTarget
 public struct CodeRequest
 public init(role: Role, memberId: MemberId? = nil, teamId: TeamId? = nil, householdId: HouseholdId? = nil
 case forbidden
+public struct FilterCounts
+public struct VillageChip
+public struct TodaysWork
+public var peopleGuidedToday: UInt32
+public enum SkillSource
+case visit(visitId: VisitId, volunteerId: MemberId, volunteerName: String?
+case selfReport(channel: Channel
+case verification(leaderId: MemberId, leaderName: String?
+case correction(leaderId: MemberId, leaderName: String?, reason: String
+public struct LadderStep
+public struct MemberLadder
+public struct VisitEntry
+public var otherAttendees: UInt32
+public struct RefusedItem
+public var reasonEn: String
+public enum RefusedAction
+public typealias RecordKind = String
+public struct PrivacyNotice
+public struct EnrolmentSummary
+public var provinceName: String?
+public struct EnrolTarget
+public struct IssuedCode
+public var expiresAt: Timestamp
+public struct TeamProgress
+public var householdsVisitedPercent: UInt32?
+public struct MemberActivity
+public var lastActivityAt: Timestamp?
+public struct Campaign
+public struct CitizenHome
+public var masteringAllPercent: UInt32
+public struct CitizenPerson
+public struct SkillProgress
+public struct Attendee
+case tooManyAttempts
+case encryptionUnavailable
+case unavailable
+case serverError
 DECLS
 ((swift_missing == 0)) || exit 1
 echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"

@@ -34,6 +34,7 @@ struct ErrorBanner: View {
     var body: some View {
         if let error {
             VStack(alignment: .leading, spacing: 4) {
+                Text(error.code.title).font(.headline)
                 Label {
                     Text(error.localizedMessage)
                 } icon: {
@@ -176,6 +177,77 @@ extension Role {
         case .communeOfficial: return "role.commune_official"
         case .provinceOfficial: return "role.province_official"
         }
+    }
+
+    var symbol: String {
+        switch self {
+        case .citizen: return "house"
+        case .volunteer: return "person"
+        case .teamLeader: return "person.badge.shield.checkmark"
+        case .communeOfficial, .provinceOfficial: return "building.columns"
+        }
+    }
+}
+
+extension HouseholdStatus {
+    /// The status in words (shown with `symbol`, never by colour alone).
+    var label: LocalizedStringKey {
+        switch self {
+        case .notVisited: return "status.not_visited"
+        case .visited: return "status.visited.short"
+        case .goalReached: return "status.goal_reached.short"
+        }
+    }
+}
+
+extension Channel {
+    var label: LocalizedStringKey {
+        switch self {
+        case .app: return "channel.app"
+        case .web: return "channel.web"
+        case .volunteer: return "channel.volunteer"
+        }
+    }
+}
+
+extension ErrorCode {
+    /// A title for a failure, by the core's typed code (the message itself is the core's).
+    /// Exhaustive: a new code in the core is a compile error here, not a silent default.
+    var title: LocalizedStringKey {
+        switch self {
+        case .invalid: return "error.title.invalid"
+        case .notFound: return "error.title.not_found"
+        case .schemaTooNew, .updateRequired: return "error.title.update"
+        case .diskFull: return "error.title.disk_full"
+        case .storage, .storedData, .encryptionUnavailable: return "error.title.storage"
+        case .notEnrolled, .unauthorized: return "error.title.enrol"
+        case .network, .unreadableAnswer, .unavailable, .serverError: return "error.title.network"
+        case .cancelled: return "error.title.cancelled"
+        case .badRequest, .unexpected: return "error.title.unexpected"
+        case .tooManyAttempts: return "error.title.too_many_attempts"
+        case .forbidden: return "error.title.forbidden"
+        }
+    }
+}
+
+/// A small count with its icon and words, for summaries (unsent, refused, set aside).
+struct CountLabel: View {
+    let text: Text
+    let symbol: String
+
+    var body: some View {
+        Label { text } icon: { Image(systemName: symbol).accessibilityHidden(true) }
+            .font(.subheadline)
+    }
+}
+
+/// "3 hours ago" for a timestamp, in the catalog's language (the environment's locale).
+struct RelativeTimeText: View {
+    let date: Date
+    @Environment(\.locale) private var locale
+
+    var body: some View {
+        Text(date, format: Date.RelativeFormatStyle(presentation: .named, locale: locale))
     }
 }
 

@@ -20,6 +20,23 @@ enum Route: Hashable, Codable {
     /// A leader with one person: verify skills, or correct one with a reason.
     case verify(householdId: HouseholdId, personId: PersonId)
     case figures
+    /// One household: the ladder per member, the visit history, the indicators, the actions.
+    case householdDetail(householdId: HouseholdId)
+    /// Pending, refused (fix or discard), set aside, conflicts, last sync.
+    case syncStatus
+    /// A refused visit opened in the visit form, prefilled with what was refused.
+    case fixRefused(opId: OpId)
+    case settings
+    /// A leader issues an enrolment code (QR) for a member of the team or a household.
+    case issueCode(IssueFor)
+    /// A leader's overview: the team's figures against the campaign's targets, members' work.
+    case teamProgress
+}
+
+/// Whom a leader issues an enrolment code for (the names are shown while the code is made).
+enum IssueFor: Codable, Hashable {
+    case member(memberId: MemberId, name: String)
+    case household(householdId: HouseholdId, headName: String)
 }
 
 /// What picking a search hit does.
@@ -74,27 +91,45 @@ struct HomeStack: View {
         .onChange(of: router.path) { savedPath = router.encoded }
     }
 
+    /// The start destination of each role.
     @ViewBuilder private var root: some View {
         switch identity.role {
         case .volunteer, .teamLeader:
             if let t = identity.teamMember {
-                HouseholdListView(db: db, teamId: t.team, volunteerId: t.member, canVerify: identity.canVerify)
+                HomeView(db: db, teamId: t.team, volunteerId: t.member, isLeader: identity.canVerify, serverUrl: identity.serverUrl)
             } else {
                 MissingIdentityView()
             }
         case .citizen:
             if let household = identity.householdId {
-                SelfReportView(db: db, householdId: household, channel: .app)
+                CitizenHomeView(db: db, householdId: household)
             } else {
                 MissingIdentityView()
             }
         case .communeOfficial, .provinceOfficial:
             if let scope = identity.figureScope {
                 FiguresView(db: db, scope: scope)
+                    .toolbar { ToolbarItem(placement: .topBarLeading) { SettingsButton() } }
             } else {
                 MissingIdentityView()
             }
         }
+    }
+}
+
+/// The button every home has in its toolbar: settings (language, text size, privacy, server).
+struct SettingsButton: View {
+    @Environment(Router.self) private var router
+
+    var body: some View {
+        Button {
+            router.push(.settings)
+        } label: {
+            Label("settings.title", systemImage: "gearshape")
+                .labelStyle(.iconOnly)
+                .frame(minWidth: 44, minHeight: 44)
+        }
+        .accessibilityLabel(Text("settings.title"))
     }
 }
 
@@ -141,6 +176,26 @@ struct RouteView: View {
         case .figures:
             if let scope = identity.figureScope {
                 FiguresView(db: db, scope: scope)
+            } else {
+                MissingIdentityView()
+            }
+        case let .householdDetail(householdId):
+            HouseholdDetailView(db: db, householdId: householdId, identity: identity)
+        case .syncStatus:
+            SyncStatusView(db: db)
+        case let .fixRefused(opId):
+            FixRefusedView(db: db, opId: opId)
+        case .settings:
+            SettingsView(db: db)
+        case let .issueCode(forWhom):
+            if let teamId = identity.teamId, identity.canVerify {
+                IssueCodeView(db: db, teamId: teamId, serverUrl: identity.serverUrl, forWhom: forWhom)
+            } else {
+                MissingIdentityView()
+            }
+        case .teamProgress:
+            if identity.canVerify {
+                TeamProgressView(db: db, teamId: identity.teamId)
             } else {
                 MissingIdentityView()
             }

@@ -22,6 +22,8 @@ struct RecordVisitView: View {
     @State private var addingPeople = false
     @State private var opened = false
     @Environment(Router.self) private var router
+    /// The whole draft (`draftJson`), kept across iOS stopping the app; cleared once saved.
+    @SceneStorage private var keptDraft: String
 
     init(db: Database, mode: Mode, teamId: TeamId, volunteerId: MemberId) {
         self.db = db
@@ -29,6 +31,7 @@ struct RecordVisitView: View {
         self.teamId = teamId
         self.volunteerId = volunteerId
         _model = State(initialValue: RecordVisitModel(db: db))
+        _keptDraft = SceneStorage(wrappedValue: "", "draft.visit.\(mode.storageKey)")
     }
 
     var body: some View {
@@ -44,18 +47,36 @@ struct RecordVisitView: View {
         .task {
             guard !opened else { return }
             opened = true
-            switch mode {
-            case let .household(id): await model.openAtHousehold(householdId: id, teamId: teamId, volunteerId: volunteerId)
-            case let .group(place): await model.openGroupSession(place: place, teamId: teamId, volunteerId: volunteerId)
-            case let .correction(id): await model.openCorrection(visitId: id)
+            if !keptDraft.isEmpty {
+                await model.restore(json: keptDraft)
+                if model.error != nil { keptDraft = "" } // a damaged draft: start again
+            }
+            if model.form == nil {
+                switch mode {
+                case let .household(id): await model.openAtHousehold(householdId: id, teamId: teamId, volunteerId: volunteerId)
+                case let .group(place): await model.openGroupSession(place: place, teamId: teamId, volunteerId: volunteerId)
+                case let .correction(id): await model.openCorrection(visitId: id)
+                }
             }
             backEntry = model.occurredAt != nil
         }
+        .onChange(of: model.people) { keepDraft() }
+        .onChange(of: model.topics) { keepDraft() }
+        .onChange(of: model.notes) { keepDraft() }
+        .onChange(of: model.occurredAt) { keepDraft() }
+        .onChange(of: model.walkIn) { keepDraft() }
+        .onChange(of: model.savedVisitId) { _, saved in if saved != nil { keptDraft = "" } }
         .sheet(isPresented: $addingPeople) {
             AttendeePicker(db: db, alreadyAdded: Set(model.people.map(\.id))) { hits in
                 Task { await model.addPeople(hits) }
             }
         }
+    }
+
+    @MainActor
+    private func keepDraft() {
+        guard opened, model.savedVisitId == nil, !model.loading else { return }
+        keptDraft = model.draftJson() ?? ""
     }
 
     private var title: Text {
@@ -71,6 +92,7 @@ struct RecordVisitView: View {
         return false
     }
 
+    @MainActor
     private func problems(_ field: RecordVisitModel.Field) -> [Problem] {
         (model.form?.problems ?? []).filter { RecordVisitModel.formField($0.field) == field }
     }
@@ -107,6 +129,10 @@ struct RecordVisitView: View {
                 Text("visit.people")
             } footer: {
                 Text("visit.people.footer")
+            }
+
+            if isGroup {
+                WalkInSection(db: db, model: model, recordedBy: volunteerId)
             }
 
             Section {
@@ -179,6 +205,146 @@ struct RecordVisitView: View {
                     router.pop()
                 } label: {
                     Text("common.done").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
+                }
+            }
+        }
+    }
+}
+
+extension RecordVisitView.Mode {
+    /// Which draft a scene keeps (one per household, session place or corrected visit).
+    var storageKey: String {
+        switch self {
+        case let .household(id): return "household.\(id)"
+        case let .group(place): return "group.\(place)"
+        case let .correction(id): return "correction.\(id)"
+        }
+    }
+}
+
+/// A group session's walk-in: someone who came without being on the device. They join a
+/// household (found by search), with name, birth year, relation and their consent (the
+/// notice read in full); the core checks each field as it is typed, and adding them saves the
+/// person into the household and marks them present.
+private struct WalkInSection: View {
+    let db: Database
+    let model: RecordVisitModel
+    let recordedBy: MemberId
+    @State private var pickingHousehold = false
+    @State private var householdLabel = ""
+
+    var body: some View {
+        Section {
+            if let w = model.walkIn {
+                Button {
+                    pickingHousehold = true
+                } label: {
+                    LabeledContent("walkin.household") {
+                        if w.householdId == nil { Text("walkin.household.pick") } else { Text(verbatim: householdLabel) }
+                    }
+                    .frame(minHeight: 44)
+                }
+                problems("walk_in.household")
+                DraftTextField("walkin.name", text: w.fullName, contentType: .name) { t in Task { await model.setWalkInName(t) } }
+                problems("walk_in.full_name")
+                DraftTextField("walkin.birth_year", text: w.birthYear, keyboard: .numberPad) { t in Task { await model.setWalkInBirthYear(t) } }
+                problems("walk_in.birth_year")
+                Picker("walkin.relation", selection: Binding(get: { w.relation }, set: { r in Task { await model.setWalkInRelation(r) } })) {
+                    ForEach(Relation.choices, id: \.self) { r in Text(r.label).tag(r) }
+                }
+                .frame(minHeight: 44)
+                problems("walk_in.relation")
+                Text(consentPurpose().localizedText).font(.callout)
+                DraftTextField("walkin.consent_by", text: w.consentGivenBy) { t in Task { await model.setWalkInConsentGivenBy(t) } }
+                if let at = w.consentGivenAt {
+                    Label { Text("walkin.consent_at \(at.formatted(date: .abbreviated, time: .shortened))") } icon: {
+                        Image(systemName: "checkmark.shield.fill").accessibilityHidden(true)
+                    }
+                } else {
+                    Button {
+                        Task { await model.recordWalkInConsent() }
+                    } label: {
+                        Label("walkin.consent.record", systemImage: "checkmark.shield").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
+                    }
+                }
+                problems("walk_in.consent")
+                problems("walk_in", exact: true)
+                HStack {
+                    Button("common.cancel", role: .cancel) { Task { await model.cancelWalkIn() } }
+                        .frame(minHeight: 44)
+                    Spacer()
+                    Button {
+                        Task { await model.addWalkIn(recordedBy: recordedBy) }
+                    } label: {
+                        HStack {
+                            if model.addingWalkIn { ProgressView().accessibilityHidden(true) }
+                            Text("walkin.add").bold()
+                        }
+                        .frame(minHeight: 44)
+                    }
+                    .buttonStyle(.borderedProminent)
+                    .disabled(!model.canAddWalkIn)
+                }
+                .buttonStyle(.bordered)
+            } else {
+                Button {
+                    householdLabel = ""
+                    Task { await model.startWalkIn() }
+                } label: {
+                    Label("walkin.start", systemImage: "person.badge.plus").frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
+                }
+                if model.addedWalkInId != nil {
+                    Label("walkin.added", systemImage: "checkmark.circle.fill")
+                }
+            }
+        } header: {
+            Text("walkin.header")
+        } footer: {
+            Text("walkin.footer")
+        }
+        .sheet(isPresented: $pickingHousehold) {
+            HouseholdPicker(db: db) { hit in
+                householdLabel = [hit.headName, hit.address].filter { !$0.isEmpty }.joined(separator: ", ")
+                Task { await model.setWalkInHousehold(hit.householdId) }
+            }
+        }
+    }
+
+    /// The walk-in's problems for the fields under `prefix`.
+    @MainActor
+    private func problems(_ prefix: String, exact: Bool = false) -> ProblemsView {
+        ProblemsView(problems: model.walkInProblems
+            .filter { exact ? $0.key == prefix : $0.key.hasPrefix(prefix) }
+            .sorted { $0.key < $1.key }
+            .flatMap(\.value))
+    }
+}
+
+/// Pick a household by search (head, address, a member's name).
+private struct HouseholdPicker: View {
+    let pick: (SearchHit) -> Void
+    @State private var model: SearchModel
+    @State private var query = ""
+    @Environment(\.dismiss) private var dismiss
+
+    init(db: Database, pick: @escaping (SearchHit) -> Void) {
+        self.pick = pick
+        _model = State(initialValue: SearchModel(db: db))
+    }
+
+    var body: some View {
+        NavigationStack {
+            SearchResults(model: model) { hit in
+                pick(hit)
+                dismiss()
+            } accessory: { _ in EmptyView() }
+            .navigationTitle("walkin.household.pick")
+            .navigationBarTitleDisplayMode(.inline)
+            .searchable(text: $query, placement: .navigationBarDrawer(displayMode: .always), prompt: Text("search.prompt"))
+            .onChange(of: query) { _, q in Task { await model.search(q) } }
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button("common.cancel") { dismiss() }
                 }
             }
         }

@@ -20,7 +20,7 @@ struct SearchView: View {
         SearchResults(model: model) { hit in
             switch purpose {
             case .household:
-                router.push(.recordVisit(householdId: hit.householdId))
+                router.push(.householdDetail(householdId: hit.householdId))
             case .verifyPerson:
                 if let person = hit.personId {
                     router.push(.verify(householdId: hit.householdId, personId: person))

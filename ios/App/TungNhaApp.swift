@@ -22,11 +22,18 @@ struct RootView: View {
     @Environment(AppSession.self) private var session
 
     var body: some View {
+        content
+            // The language and text size chosen in this app's settings (SettingsView).
+            .environment(\.locale, session.locale ?? Locale.current)
+            .modifier(TextSizeModifier(size: session.dynamicTypeSize))
+    }
+
+    @ViewBuilder private var content: some View {
         if let db = session.db {
             if let enrolment = session.enrolment, session.enrolmentSeen {
                 HomeStack(db: db, identity: Identity(enrolment))
             } else {
-                NavigationStack { EnrolView() }
+                NavigationStack { EnrolView(db: db) }
             }
         } else if let error = session.error {
             ContentUnavailableView {
@@ -40,6 +47,19 @@ struct RootView: View {
     }
 }
 
+/// The text size chosen in settings, over Dynamic Type; none chosen (100 %): the system's.
+struct TextSizeModifier: ViewModifier {
+    let size: DynamicTypeSize?
+
+    func body(content: Content) -> some View {
+        if let size {
+            content.dynamicTypeSize(size)
+        } else {
+            content
+        }
+    }
+}
+
 /// Who this device acts as, from its enrolment (the role and area the server gave it).
 struct Identity: Hashable {
     let role: Role
@@ -47,6 +67,8 @@ struct Identity: Hashable {
     let memberId: MemberId?
     let householdId: HouseholdId?
     let communeKey: String?
+    /// The server this device enrolled with (a QR code names it), else the deployment's.
+    let serverUrl: String
 
     init(_ e: Enrolment) {
         role = e.role
@@ -54,6 +76,7 @@ struct Identity: Hashable {
         memberId = e.memberId
         householdId = e.householdId
         communeKey = e.communeKey
+        serverUrl = e.serverUrl ?? AppConfig.serverUrl
     }
 
     /// A volunteer's or leader's team and member id: what visits are recorded as.
@@ -93,7 +116,6 @@ final class AppSession {
     private(set) var enrolmentSeen = true
     private(set) var villages: [Village] = []
     private(set) var error: UiError?
-    private(set) var busy = false
 
     func open() async {
         guard db == nil else { return }
@@ -107,25 +129,49 @@ final class AppSession {
         case let .success((db, enrolment)):
             self.db = db
             self.enrolment = enrolment
+            if case let .success(screen) = await call({ try db.settingsScreen() }) {
+                apply(screen.settings)
+            }
             await loadVillages()
         case let .failure(e):
             error = e
         }
     }
 
-    func enrol(code: String, deviceName: String) async {
-        guard let db, !busy else { return }
-        busy = true
-        error = nil
-        let url = AppSession.serverUrl
-        switch await call({ try db.enrol(serverUrl: url, code: code, deviceName: deviceName) }) {
-        case let .success(e):
-            enrolment = e
-            enrolmentSeen = false
-        case let .failure(e):
-            error = e
+    /// The enrolment screen (`EnrolModel`) enrolled this device: it shows the role and area
+    /// received until the person continues.
+    func didEnrol(_ e: Enrolment) {
+        enrolment = e
+        enrolmentSeen = false
+    }
+
+    /// The language for the catalog's texts; `nil`: the one iOS chose for the app.
+    private(set) var locale: Locale?
+    /// The text size chosen; `nil`: Dynamic Type as set in iOS.
+    private(set) var dynamicTypeSize: DynamicTypeSize?
+
+    /// Apply the settings kept by the core: the language to the String Catalog (the
+    /// environment's locale) and to the core's texts (`CoreLanguage`), the size to Dynamic Type.
+    func apply(_ settings: TungNhaCore.Settings) {
+        let language: CoreLanguage = settings.language == .en ? .en : .vi
+        CoreLanguage.override = language
+        locale = Locale(identifier: language.rawValue)
+        dynamicTypeSize = Self.dynamicTypeSize(for: settings.textScale)
+    }
+
+    /// The core's text scale (0.85…2.0, 1 = as iOS sets it) as a Dynamic Type size.
+    nonisolated static func dynamicTypeSize(for scale: Float) -> DynamicTypeSize? {
+        switch scale {
+        case ..<0.95: return .small
+        case ..<1.05: return nil
+        case ..<1.2: return .xLarge
+        case ..<1.35: return .xxLarge
+        case ..<1.5: return .xxxLarge
+        case ..<1.65: return .accessibility1
+        case ..<1.8: return .accessibility2
+        case ..<1.95: return .accessibility3
+        default: return .accessibility5
         }
-        busy = false
     }
 
     /// The person read the role and area they received: go to their home.

@@ -44,6 +44,22 @@ struct Commune {
         _ = try db.assignVillage(teamId: team.id, villageId: villageId, volunteerId: nil)
     }
 
+    /// A visit at `householdId` by the team's volunteer, each of `people` guided through `skills`.
+    func visit(_ householdId: HouseholdId, _ people: [PersonId], _ skills: [String], at: Date = hoursAgo(3),
+               topics: [String] = ["online_public_services"]) -> VisitInput {
+        Commune.visitFor(teamId, volunteerId, householdId, people, skills, at: at, topics: topics)
+    }
+
+    /// A visit at one household by `memberId` of `teamId` (a volunteer, or the leader).
+    static func visitFor(_ teamId: TeamId, _ memberId: MemberId, _ householdId: HouseholdId, _ people: [PersonId], _ skills: [String],
+                         at: Date = hoursAgo(3), topics: [String] = ["online_public_services"]) -> VisitInput {
+        VisitInput(
+            place: .household(householdId: householdId), teamId: teamId, volunteerId: memberId, occurredAt: at,
+            attendees: people.map { Attendee(personId: $0, skillsGuided: skills) },
+            topics: topics, notes: "Hướng dẫn tại nhà"
+        )
+    }
+
     /// A household with its head and members; its id and the people's ids (head first).
     func household(_ address: String, _ head: String, _ members: String...) throws -> (HouseholdId, [PersonId]) {
         let id = try db.addHousehold(household: HouseholdInput(villageId: villageId, address: address, head: person(head, .head, birthYear: 1970))).id
