@@ -284,6 +284,14 @@ case tooManyAttempts
 case encryptionUnavailable
 case unavailable
 case serverError
+open func settleConflict(conflictId: String, choice: ConflictChoice) throws
+public struct ConflictItem
+public enum ConflictChoice
+public var conflictItems: [ConflictItem]
+open func setCorrectionReason(reason: String)
+public var correctionReason: String
+public static func editing(db: Database, householdId: HouseholdId) throws -> HouseholdForm
+public var labelEn: String
 DECLS
 ((swift_missing == 0)) || exit 1
 echo "ok: $(grep -c '^' "$SWIFT") lines, every expected declaration present"

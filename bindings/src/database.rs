@@ -7,6 +7,13 @@
 //! it. In Kotlin, calls running at that moment finish first (and calls that start while
 //! others are still running are still served); when none is running the handle is freed,
 //! the SQLite files close, and any later call throws `IllegalStateException`.
+//!
+//! Except one case, which apps must avoid: passing a closed handle *as an argument* (the
+//! forms' `state(db)`, `save(db)`, …). uniffi 0.32's Kotlin lowers an object argument with
+//! an unguarded clone of its handle, so a form call racing `close()` touches freed memory
+//! (found as a rare `double free` in the JVM tests: a form's refresh still running when the
+//! test closed the database). The apps open one handle for the process and never close it;
+//! a test closes it only after joining every call that may still hold it.
 
 use crate::error::Result;
 use crate::figures::{DayRange, FigureScope};

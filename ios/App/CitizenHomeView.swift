@@ -51,7 +51,7 @@ struct CitizenHomeView: View {
                         }
                     }
                 } footer: {
-                    if CoreLanguage.current == .vi { Text(verbatim: model.learnMore.labelVi) }
+                    Text(verbatim: coreText(vi: model.learnMore.labelVi, en: model.learnMore.labelEn))
                 }
                 Section {
                     ProblemsView(problems: model.report.form?.problems ?? [])

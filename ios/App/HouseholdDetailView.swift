@@ -91,6 +91,11 @@ struct HouseholdDetailView: View {
             NavigationLink(value: Route.selfReport(householdId: householdId, byVolunteer: true)) {
                 Label("list.action.self_report", systemImage: "checklist").frame(minHeight: 44)
             }
+            if identity.teamMember != nil {
+                NavigationLink(value: Route.editHousehold(householdId: householdId)) {
+                    Label("household.action.edit", systemImage: "pencil").frame(minHeight: 44)
+                }
+            }
             if identity.canVerify {
                 let head = s.members.first { $0.person.id == s.household.headId }?.person.fullName ?? ""
                 NavigationLink(value: Route.issueCode(.household(householdId: householdId, headName: head))) {

@@ -14,6 +14,8 @@ enum Route: Hashable, Codable {
     /// Correct a stored visit: a new record that supersedes it.
     case correctVisit(visitId: VisitId)
     case registerHousehold
+    /// A registered household's form, to edit it and add members.
+    case editHousehold(householdId: HouseholdId)
     case search(SearchPurpose)
     /// The 5 skills ticked by (or for) the household's members.
     case selfReport(householdId: HouseholdId, byVolunteer: Bool)
@@ -163,6 +165,8 @@ struct RouteView: View {
             }
         case .registerHousehold:
             RegisterHouseholdView(db: db, recordedBy: identity.memberId)
+        case let .editHousehold(householdId):
+            RegisterHouseholdView(db: db, recordedBy: identity.memberId, editing: householdId)
         case let .search(purpose):
             SearchView(db: db, purpose: purpose)
         case let .selfReport(householdId, byVolunteer):
@@ -182,7 +186,7 @@ struct RouteView: View {
         case let .householdDetail(householdId):
             HouseholdDetailView(db: db, householdId: householdId, identity: identity)
         case .syncStatus:
-            SyncStatusView(db: db)
+            SyncStatusView(db: db, isLeader: identity.canVerify)
         case let .fixRefused(opId):
             FixRefusedView(db: db, opId: opId)
         case .settings:

@@ -171,8 +171,18 @@ struct RecordVisitView: View {
                 ProblemsView(problems: problems(.notes))
             } header: {
                 Text("visit.notes.header")
-            } footer: {
-                if model.correcting != nil { Text("visit.correct.notes_footer") }
+            }
+
+            if model.correcting != nil {
+                Section {
+                    DraftTextField("visit.correct.reason", text: model.correctionReason) { t in Task { await model.setCorrectionReason(t) } }
+                        .id(model.loading)
+                    ProblemsView(problems: problems(.correctionReason))
+                } header: {
+                    Text("visit.correct.reason.header")
+                } footer: {
+                    Text("visit.correct.notes_footer")
+                }
             }
 
             Section {

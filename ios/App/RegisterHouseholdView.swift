@@ -15,8 +15,12 @@ struct RegisterHouseholdView: View {
     @SceneStorage("draft.household") private var keptDraft = ""
     @State private var started = false
 
-    init(db: Database, recordedBy: MemberId?) {
+    /// The registered household this form edits (`nil`: a new registration).
+    let editing: HouseholdId?
+
+    init(db: Database, recordedBy: MemberId?, editing: HouseholdId? = nil) {
         self.recordedBy = recordedBy
+        self.editing = editing
         _model = State(initialValue: RegisterHouseholdModel(db: db))
     }
 
@@ -35,15 +39,20 @@ struct RegisterHouseholdView: View {
                 ProgressView()
             }
         }
-        .navigationTitle("household.title")
+        .navigationTitle(editing == nil ? "household.title" : "household.edit.title")
         .task {
             guard !started else { return }
             started = true
-            if keptDraft.isEmpty {
+            if let editing {
+                // A kept draft is this household's only if it edits this household.
+                if !keptDraft.isEmpty { await model.restore(json: keptDraft) }
+                if model.draft?.householdId != editing { await model.openEdit(householdId: editing) }
+            } else if keptDraft.isEmpty {
                 await model.start(villageId: session.villages.count == 1 ? session.villages[0].id : nil)
             } else {
                 await model.restore(json: keptDraft)
-                if model.draft == nil { await model.start(villageId: nil) } // an unreadable draft: start again
+                // An unreadable draft, or one editing another household: start again.
+                if model.draft == nil || model.draft?.householdId != nil { await model.start(villageId: nil) }
             }
         }
         .onChange(of: model.draft) {

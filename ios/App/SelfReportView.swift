@@ -46,10 +46,10 @@ struct SelfReportView: View {
                         Label("self_report.learn_more", systemImage: "graduationcap")
                             .frame(maxWidth: .infinity, minHeight: 44, alignment: .leading)
                     }
-                    .accessibilityHint(Text(verbatim: model.learnMore.labelVi))
+                    .accessibilityHint(Text(verbatim: coreText(vi: model.learnMore.labelVi, en: model.learnMore.labelEn)))
                 }
             } footer: {
-                Text(verbatim: model.learnMore.labelVi)
+                Text(verbatim: coreText(vi: model.learnMore.labelVi, en: model.learnMore.labelEn))
             }
             if model.savedIds.isEmpty {
                 Section {

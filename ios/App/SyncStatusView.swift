@@ -11,8 +11,12 @@ struct SyncStatusView: View {
     @State private var discarding: RefusedItem?
     @Environment(Router.self) private var router
 
-    init(db: Database) {
+    /// A team leader may settle conflicts; others see them.
+    let isLeader: Bool
+
+    init(db: Database, isLeader: Bool = false) {
         _model = State(initialValue: SyncStatusModel(db: db))
+        self.isLeader = isLeader
     }
 
     var body: some View {
@@ -57,6 +61,9 @@ struct SyncStatusView: View {
                 if s.conflicts > 0 {
                     Section("sync_status.conflicts.header") {
                         Text("sync_status.conflicts.explain")
+                        ForEach(s.conflictItems, id: \.id) { k in
+                            ConflictRow(item: k, settle: isLeader ? { choice in Task { await model.settle(conflictId: k.id, choice: choice) } } : nil)
+                        }
                     }
                 }
                 if s.pending == 0 && s.refused.isEmpty && s.setAside == 0 && s.conflicts == 0 {
@@ -245,6 +252,34 @@ struct FixRefusedView: View {
             return Shown(roster: try form.roster(db: db), topics: Set(draft.topics), notes: draft.notes)
         }) {
             shown = s
+        }
+    }
+}
+
+/// One conflict: whose record, which field, the value kept and the other one; a leader
+/// keeps the first or takes the second (an ordinary edit, synced like any).
+private struct ConflictRow: View {
+    let item: ConflictItem
+    let settle: ((ConflictChoice) -> Void)?
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 6) {
+            Label {
+                Text(verbatim: item.title).font(.headline)
+            } icon: {
+                Image(systemName: "arrow.triangle.merge").accessibilityLabel(Text("sync_status.conflict.label"))
+            }
+            Text(item.field == "birth_year" ? "member.birth_year" : "member.name").font(.subheadline)
+            Text("sync_status.conflict.kept \(item.kept)")
+            Text("sync_status.conflict.other \(item.other)")
+            if let settle {
+                Button("sync_status.conflict.keep") { settle(.kept) }
+                    .buttonStyle(.borderedProminent)
+                    .frame(minHeight: 44)
+                Button("sync_status.conflict.take_other") { settle(.other) }
+                    .buttonStyle(.bordered)
+                    .frame(minHeight: 44)
+            }
         }
     }
 }

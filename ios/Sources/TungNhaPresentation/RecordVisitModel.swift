@@ -14,7 +14,7 @@ import TungNhaCore
 @Observable
 public final class RecordVisitModel {
     /// The parts of the form a problem can be shown next to.
-    public enum Field: Sendable { case place, when, attendees, topics, notes, other }
+    public enum Field: Sendable { case place, when, attendees, topics, notes, correctionReason, other }
 
     /// Someone who can be ticked present: a member of the household, or found by search.
     public struct PersonRow: Identifiable, Equatable, Sendable {
@@ -39,6 +39,8 @@ public final class RecordVisitModel {
     public private(set) var occurredAt: Date?
     /// The visit being corrected, if this is a correction.
     public private(set) var correcting: VisitId?
+    /// Why the visit being corrected was wrong (a correction needs it).
+    public private(set) var correctionReason = ""
     public private(set) var form: FormState?
     public private(set) var saving = false
     public private(set) var savedVisitId: VisitId?
@@ -199,6 +201,9 @@ public final class RecordVisitModel {
     public func toggleTopic(_ code: String) async { await edit { $0.toggleTopic(code: code) } }
     public func setNotes(_ notes: String) async { await edit { $0.setNotes(notes: notes) } }
 
+    /// Why the visit being corrected was wrong (a correction needs it; the core checks it).
+    public func setCorrectionReason(_ reason: String) async { await edit { $0.setCorrectionReason(reason: reason) } }
+
     /// When it happened; `nil` for the moment of saving.
     public func setOccurredAt(_ at: Date?) async { await edit { $0.setOccurredAt(occurredAt: at) } }
 
@@ -277,6 +282,7 @@ public final class RecordVisitModel {
         notes = draft.notes
         occurredAt = draft.occurredAt
         correcting = draft.supersedes
+        correctionReason = draft.correctionReason
         form = state
         warnings = warningMessages(state.problems)
     }
@@ -298,6 +304,7 @@ public final class RecordVisitModel {
         case "attendees": return .attendees
         case "topics": return .topics
         case "notes": return .notes
+        case "correction_reason": return .correctionReason
         default: return .other
         }
     }

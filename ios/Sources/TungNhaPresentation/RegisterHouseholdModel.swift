@@ -64,6 +64,12 @@ public final class RegisterHouseholdModel {
         await open { try HouseholdForm.fromJson(json: json) }
     }
 
+    /// Edit a registered household: its fields and members as stored; saving sends what changed.
+    public func openEdit(householdId: HouseholdId) async {
+        let db = self.db
+        await open { try HouseholdForm.editing(db: db, householdId: householdId) }
+    }
+
     /// The draft as text, for the app to keep across process death.
     public func draftJson() -> String? { try? householdForm?.toJson() }
 

@@ -97,6 +97,15 @@ public final class SyncStatusModel {
         fixing = nil
     }
 
+    /// A team leader settles a conflict: keep the record's value or take the other one.
+    public func settle(conflictId: String, choice: ConflictChoice) async {
+        let db = self.db
+        if case let .failure(e) = await call({ try db.settleConflict(conflictId: conflictId, choice: choice) }) {
+            error = e
+        }
+        await refresh()
+    }
+
     /// Drop a refused change (it is removed from this phone too).
     public func discard(opId: OpId) async {
         let db = self.db

@@ -119,7 +119,11 @@ class RegisterHouseholdScreenModel(app: Application, handle: SavedStateHandle) :
 
     init {
         val kept = keepDraft(handle, DRAFT) { form.draftJson() }
-        if (kept != null) form.restore(kept) else form.start(route.villageId)
+        when {
+            kept != null -> form.restore(kept)
+            route.householdId != null -> form.openEdit(route.householdId)
+            else -> form.start(route.villageId)
+        }
         viewModelScope.launch {
             val r = call(Dispatchers.IO) { app.db.villages() }
             if (r is Outcome.Ok) _villages.value = r.value

@@ -39,7 +39,7 @@ class RecordVisitViewModel(
     private val io: CoroutineDispatcher = Dispatchers.IO,
 ) {
     /** The parts of the form a problem can be shown next to. */
-    enum class Field { PLACE, WHEN, ATTENDEES, TOPICS, NOTES, OTHER }
+    enum class Field { PLACE, WHEN, ATTENDEES, TOPICS, NOTES, CORRECTION_REASON, OTHER }
 
     /** Someone who can be ticked present: a member of the household, or found by search for a group session. */
     data class PersonRow(
@@ -63,8 +63,9 @@ class RecordVisitViewModel(
         val notes: String = "",
         /** `null`: the moment of saving. */
         val occurredAt: Instant? = null,
-        /** The visit being corrected, if this is a correction. */
+        /** The visit being corrected, if this is a correction, and why it was wrong. */
         val correcting: String? = null,
+        val correctionReason: String = "",
         val form: FormState? = null,
         val saving: Boolean = false,
         val savedVisitId: String? = null,
@@ -273,6 +274,7 @@ class RecordVisitViewModel(
             notes = draft.notes,
             occurredAt = draft.occurredAt,
             correcting = draft.supersedes,
+            correctionReason = draft.correctionReason,
             form = r.form,
             warnings = warningMessages(r.form.problems),
         )
@@ -290,6 +292,7 @@ class RecordVisitViewModel(
             "attendees" -> Field.ATTENDEES
             "topics" -> Field.TOPICS
             "notes" -> Field.NOTES
+            "correction_reason" -> Field.CORRECTION_REASON
             else -> Field.OTHER
         }
 

@@ -126,7 +126,7 @@ class OfflineDayTest {
             assertEquals(xuan, group.state.value.found.first().personId, "found without accents")
             group.addPeople(group.state.value.found.take(1)).join()
             group.toggleSkill(xuan, "digital_platforms").join()
-            group.startWalkIn(h3.id)
+            group.startWalkIn(h3.id).join()
             group.setWalkInName("Quàng Thị Sen").join()
             val kept = assertNotNull(group.draftJson())
             val pending = phone.pendingCount()

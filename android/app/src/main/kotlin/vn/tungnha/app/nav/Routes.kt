@@ -62,7 +62,12 @@ object Routes {
     data class Search(val teamId: String, val memberId: String, val leader: Boolean)
 
     @Serializable
-    data class RegisterHousehold(val memberId: String, val villageId: String? = null)
+    data class RegisterHousehold(
+        val memberId: String,
+        val villageId: String? = null,
+        /** Set to edit a registered household instead of registering a new one. */
+        val householdId: String? = null,
+    )
 
     @Serializable
     data class RecordVisit(val householdId: String, val teamId: String, val memberId: String)

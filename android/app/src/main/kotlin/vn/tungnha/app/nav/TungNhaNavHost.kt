@@ -89,6 +89,7 @@ fun TungNhaNavHost(nav: NavHostController = rememberNavController()) {
                 onBack = { nav.popBackStack() },
                 onRecordVisit = { nav.navigate(Routes.RecordVisit(r.householdId, r.teamId, r.memberId)) },
                 onSelfReport = { nav.navigate(Routes.SelfReport(r.householdId, byVolunteer = true)) },
+                onEdit = { nav.navigate(Routes.RegisterHousehold(r.memberId, householdId = r.householdId)) },
                 onVerify = if (r.leader) ({ person -> nav.navigate(Routes.Verify(r.householdId, person, r.memberId)) }) else null,
                 onCorrectVisit = { nav.navigate(Routes.CorrectVisit(it)) },
             )

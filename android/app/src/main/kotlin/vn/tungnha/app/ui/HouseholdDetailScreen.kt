@@ -13,6 +13,7 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Checklist
+import androidx.compose.material.icons.filled.Edit
 import androidx.compose.material.icons.filled.EditNote
 import androidx.compose.material.icons.filled.EmojiEvents
 import androidx.compose.material.icons.filled.Groups
@@ -62,6 +63,8 @@ fun HouseholdDetailScreen(
     onBack: () -> Unit,
     onRecordVisit: () -> Unit,
     onSelfReport: () -> Unit,
+    /** Edit the household and its members (and add members). */
+    onEdit: () -> Unit,
     /** Leaders only. */
     onVerify: ((personId: String) -> Unit)?,
     onCorrectVisit: (visitId: String) -> Unit,
@@ -94,6 +97,10 @@ fun HouseholdDetailScreen(
                     Icon(Icons.Filled.Checklist, contentDescription = null)
                     Text(stringResource(R.string.selfreport_title), modifier = Modifier.padding(start = 6.dp))
                 }
+            }
+            OutlinedButton(onClick = onEdit, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
+                Icon(Icons.Filled.Edit, contentDescription = null)
+                Text(stringResource(R.string.household_edit), modifier = Modifier.padding(start = 6.dp))
             }
             Indicators(screen.household.indicators)
             HorizontalDivider()

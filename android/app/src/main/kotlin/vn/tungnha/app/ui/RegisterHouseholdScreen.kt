@@ -65,7 +65,8 @@ fun RegisterHouseholdScreen(model: RegisterHouseholdScreenModel, onBack: () -> U
     val state by vm.state.collectAsStateWithLifecycle()
     val villages by model.villages.collectAsStateWithLifecycle()
     LaunchedEffect(state.savedHouseholdId) { if (state.savedHouseholdId != null) onSaved() }
-    Scaffold(topBar = { TungNhaTopBar(stringResource(R.string.register_title), onBack) }) { padding ->
+    val title = if (state.draft?.householdId != null) R.string.household_edit else R.string.register_title
+    Scaffold(topBar = { TungNhaTopBar(stringResource(title), onBack) }) { padding ->
         val draft = state.draft
         if (draft == null) {
             Box(Modifier.padding(padding).padding(16.dp)) { ErrorBanner(state.error) }

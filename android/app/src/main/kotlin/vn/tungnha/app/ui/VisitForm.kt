@@ -137,6 +137,17 @@ fun VisitFormContent(
             modifier = Modifier.fillMaxWidth(),
         )
         ProblemList(problems.of(Field.NOTES))
+        if (state.correcting != null) {
+            OutlinedTextField(
+                value = state.correctionReason,
+                onValueChange = { vm.setCorrectionReason(it) },
+                label = { Text(stringResource(R.string.visit_correction_reason)) },
+                supportingText = { Text(stringResource(R.string.visit_correction_reason_help)) },
+                minLines = 2,
+                modifier = Modifier.fillMaxWidth(),
+            )
+            ProblemList(problems.of(Field.CORRECTION_REASON))
+        }
         ProblemList(problems.of(Field.PLACE) + problems.of(Field.OTHER))
         ErrorBanner(state.error)
         SaveButton(saveLabel, enabled = state.canSave, saving = state.saving, onClick = { vm.save() })
