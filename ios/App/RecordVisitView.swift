@@ -1,3 +1,4 @@
+import CoreLocation
 import SwiftUI
 import TungNhaCore
 import TungNhaPresentation
@@ -171,6 +172,11 @@ struct RecordVisitView: View {
                 ProblemsView(problems: problems(.notes))
             } header: {
                 Text("visit.notes.header")
+            }
+
+            Section {
+                CoarseLocationRow(location: model.location) { l in Task { await model.setLocation(l) } }
+                ProblemsView(problems: problems(.location))
             }
 
             if model.correcting != nil {
@@ -402,5 +408,53 @@ private struct PersonVisitRows: View {
             }
             .padding(.leading, 16)
         }
+    }
+}
+
+/// The visit's optional rough position: asked for only when the volunteer taps (when-in-use
+/// permission, reduced accuracy), shown as numbers, removable. The core rounds it to about
+/// a kilometre and checks it is in Vietnam.
+private struct CoarseLocationRow: View {
+    let location: Location?
+    let set: (Location?) -> Void
+    @State private var finder = CoarseLocationFinder()
+
+    var body: some View {
+        if let location {
+            let lat = location.lat.formatted(.number.precision(.fractionLength(2)))
+            let lon = location.lon.formatted(.number.precision(.fractionLength(2)))
+            Text("visit.location.value \(lat) \(lon)")
+            Button("visit.location.remove", role: .destructive) { set(nil) }.frame(minHeight: 44)
+        } else {
+            Button("visit.location.add") { finder.find { set($0) } }.frame(minHeight: 44)
+            if finder.unavailable { Text("visit.location.unavailable").foregroundStyle(.secondary) }
+        }
+    }
+}
+
+/// One request for the phone's position at the coarsest accuracy.
+@Observable
+@MainActor
+private final class CoarseLocationFinder: NSObject, CLLocationManagerDelegate {
+    var unavailable = false
+    @ObservationIgnored private let manager = CLLocationManager()
+    @ObservationIgnored private var done: ((Location) -> Void)?
+
+    func find(_ done: @escaping (Location) -> Void) {
+        self.done = done
+        unavailable = false
+        manager.delegate = self
+        manager.desiredAccuracy = kCLLocationAccuracyKilometer
+        manager.requestWhenInUseAuthorization()
+        manager.requestLocation()
+    }
+
+    nonisolated func locationManager(_ manager: CLLocationManager, didUpdateLocations locations: [CLLocation]) {
+        guard let c = locations.last?.coordinate else { return }
+        Task { @MainActor in self.done?(Location(lat: c.latitude, lon: c.longitude)) }
+    }
+
+    nonisolated func locationManager(_ manager: CLLocationManager, didFailWithError error: Error) {
+        Task { @MainActor in self.unavailable = true }
     }
 }

@@ -14,7 +14,7 @@ import TungNhaCore
 @Observable
 public final class RecordVisitModel {
     /// The parts of the form a problem can be shown next to.
-    public enum Field: Sendable { case place, when, attendees, topics, notes, correctionReason, other }
+    public enum Field: Sendable { case place, when, attendees, topics, notes, correctionReason, location, other }
 
     /// Someone who can be ticked present: a member of the household, or found by search.
     public struct PersonRow: Identifiable, Equatable, Sendable {
@@ -41,6 +41,8 @@ public final class RecordVisitModel {
     public private(set) var correcting: VisitId?
     /// Why the visit being corrected was wrong (a correction needs it).
     public private(set) var correctionReason = ""
+    /// Where, roughly (optional; the core keeps it coarse and checks it is in Vietnam).
+    public private(set) var location: Location?
     public private(set) var form: FormState?
     public private(set) var saving = false
     public private(set) var savedVisitId: VisitId?
@@ -201,6 +203,9 @@ public final class RecordVisitModel {
     public func toggleTopic(_ code: String) async { await edit { $0.toggleTopic(code: code) } }
     public func setNotes(_ notes: String) async { await edit { $0.setNotes(notes: notes) } }
 
+    /// The phone's rough position when the person allowed it, or `nil` to leave it out.
+    public func setLocation(_ location: Location?) async { await edit { $0.setLocation(location: location) } }
+
     /// Why the visit being corrected was wrong (a correction needs it; the core checks it).
     public func setCorrectionReason(_ reason: String) async { await edit { $0.setCorrectionReason(reason: reason) } }
 
@@ -283,6 +288,7 @@ public final class RecordVisitModel {
         occurredAt = draft.occurredAt
         correcting = draft.supersedes
         correctionReason = draft.correctionReason
+        location = draft.location
         form = state
         warnings = warningMessages(state.problems)
     }
@@ -305,6 +311,7 @@ public final class RecordVisitModel {
         case "topics": return .topics
         case "notes": return .notes
         case "correction_reason": return .correctionReason
+        case "location": return .location
         default: return .other
         }
     }

@@ -13,6 +13,7 @@ import vn.tungnha.core.CatalogEntry
 import vn.tungnha.core.Database
 import vn.tungnha.core.FormState
 import vn.tungnha.core.HouseholdDetail
+import vn.tungnha.core.Location
 import vn.tungnha.core.Problem
 import vn.tungnha.core.Relation
 import vn.tungnha.core.RosterRow
@@ -39,7 +40,7 @@ class RecordVisitViewModel(
     private val io: CoroutineDispatcher = Dispatchers.IO,
 ) {
     /** The parts of the form a problem can be shown next to. */
-    enum class Field { PLACE, WHEN, ATTENDEES, TOPICS, NOTES, CORRECTION_REASON, OTHER }
+    enum class Field { PLACE, WHEN, ATTENDEES, TOPICS, NOTES, CORRECTION_REASON, LOCATION, OTHER }
 
     /** Someone who can be ticked present: a member of the household, or found by search for a group session. */
     data class PersonRow(
@@ -66,6 +67,8 @@ class RecordVisitViewModel(
         /** The visit being corrected, if this is a correction, and why it was wrong. */
         val correcting: String? = null,
         val correctionReason: String = "",
+        /** Where, roughly (optional; the core keeps it coarse and checks it is in Vietnam). */
+        val location: Location? = null,
         val form: FormState? = null,
         val saving: Boolean = false,
         val savedVisitId: String? = null,
@@ -208,6 +211,9 @@ class RecordVisitViewModel(
     fun toggleTopic(code: String) = edit { it.toggleTopic(code) }
     fun setNotes(notes: String) = edit { it.setNotes(notes) }
 
+    /** The phone's rough position when the person allowed it, or `null` to leave it out. */
+    fun setLocation(location: Location?) = edit { it.setLocation(location) }
+
     /** Why the visit being corrected was wrong (a correction needs it; the core checks it). */
     fun setCorrectionReason(reason: String) = edit { it.setCorrectionReason(reason) }
 
@@ -275,6 +281,7 @@ class RecordVisitViewModel(
             occurredAt = draft.occurredAt,
             correcting = draft.supersedes,
             correctionReason = draft.correctionReason,
+            location = draft.location,
             form = r.form,
             warnings = warningMessages(r.form.problems),
         )
@@ -293,6 +300,7 @@ class RecordVisitViewModel(
             "topics" -> Field.TOPICS
             "notes" -> Field.NOTES
             "correction_reason" -> Field.CORRECTION_REASON
+            "location" -> Field.LOCATION
             else -> Field.OTHER
         }
 

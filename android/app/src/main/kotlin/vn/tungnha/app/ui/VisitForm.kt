@@ -1,5 +1,13 @@
 package vn.tungnha.app.ui
 
+import android.Manifest
+import android.content.pm.PackageManager
+import android.location.LocationManager
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.ui.platform.LocalContext
+import androidx.core.content.ContextCompat
+import vn.tungnha.core.Location
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
@@ -137,6 +145,8 @@ fun VisitFormContent(
             modifier = Modifier.fillMaxWidth(),
         )
         ProblemList(problems.of(Field.NOTES))
+        CoarseLocationRow(state.location, onSet = { vm.setLocation(it) })
+        ProblemList(problems.of(Field.LOCATION))
         if (state.correcting != null) {
             OutlinedTextField(
                 value = state.correctionReason,
@@ -272,3 +282,42 @@ private fun WhenPicker(at: Instant?, onChange: (Instant?) -> Unit) {
     }
 }
 
+
+/**
+ * The visit's optional rough position: asked for only when the volunteer taps the button
+ * (coarse permission, the network's last known fix, no Google services), shown as numbers,
+ * removable. The core rounds it to about a kilometre and checks it is in Vietnam.
+ */
+@Composable
+private fun CoarseLocationRow(location: Location?, onSet: (Location?) -> Unit) {
+    val context = LocalContext.current
+    var unavailable by rememberSaveable { mutableStateOf(false) }
+    fun readFix() {
+        val manager = context.getSystemService(LocationManager::class.java)
+        val fix = try {
+            manager?.getLastKnownLocation(LocationManager.NETWORK_PROVIDER)
+        } catch (_: SecurityException) {
+            null
+        }
+        unavailable = fix == null
+        if (fix != null) onSet(Location(fix.latitude, fix.longitude))
+    }
+    val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        if (granted) readFix() else unavailable = true
+    }
+    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        if (location == null) {
+            OutlinedButton(
+                onClick = {
+                    val granted = ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_COARSE_LOCATION) == PackageManager.PERMISSION_GRANTED
+                    if (granted) readFix() else ask.launch(Manifest.permission.ACCESS_COARSE_LOCATION)
+                },
+                modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
+            ) { Text(stringResource(R.string.visit_location_add)) }
+            if (unavailable) Text(stringResource(R.string.visit_location_unavailable), style = MaterialTheme.typography.bodyMedium)
+        } else {
+            Text(stringResource(R.string.visit_location_value, location.lat, location.lon), style = MaterialTheme.typography.bodyLarge)
+            TextButton(onClick = { onSet(null) }, modifier = Modifier.heightIn(min = 48.dp)) { Text(stringResource(R.string.visit_location_remove)) }
+        }
+    }
+}
