@@ -49,6 +49,29 @@ pub struct NewVisit {
     pub correction_reason: Option<String>,
 }
 
+impl NewVisit {
+    /// The stored visit this input becomes, under `id`, recorded at `recorded_at` (the same
+    /// on a phone's save and on the server's check of a pushed visit).
+    pub fn into_visit(self, id: VisitId, recorded_at: DateTime<Utc>) -> Visit {
+        Visit {
+            id,
+            place: self.place,
+            campaign_id: self.campaign_id,
+            team_id: self.team_id,
+            volunteer_id: self.volunteer_id,
+            occurred_at: self.occurred_at,
+            recorded_at,
+            attendees: self.attendees,
+            topics: self.topics,
+            notes: self.notes,
+            location: self.location,
+            supersedes: self.supersedes,
+            correction_reason: self.correction_reason,
+            superseded_by: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
     pub id: VisitId,

@@ -235,22 +235,7 @@ fn record_visit_in(w: &mut WriteTx<'_>, v: &NewVisit) -> CoreResult<Saved<VisitI
         Problems::accept(clean, problems)?
     };
     let id = VisitId::new();
-    let visit = Visit {
-        id,
-        place: v.place.clone(),
-        campaign_id: v.campaign_id,
-        team_id: v.team_id,
-        volunteer_id: v.volunteer_id,
-        occurred_at: v.occurred_at,
-        recorded_at: w.now,
-        attendees: v.attendees.clone(),
-        topics: v.topics.clone(),
-        notes: v.notes.clone(),
-        location: v.location,
-        supersedes: v.supersedes,
-        correction_reason: v.correction_reason.clone(),
-        superseded_by: None,
-    };
+    let visit = v.into_visit(id, w.now);
     let hlc = w.emit(Entity::Visit, &id.to_string(), OpKind::Append, None, &visit)?;
     insert_visit(&w.tx, &visit, hlc)?;
     raise_from_visit(&w.tx, &visit)?;

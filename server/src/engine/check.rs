@@ -746,22 +746,7 @@ async fn visit<T: Tx>(tx: &mut T, ctx: &mut Ctx<'_>, v: &Visit) -> Result<(Strin
         .into());
     }
     let clean = verdict(clean, problems)?;
-    let visit = Visit {
-        id: v.id,
-        place: clean.place,
-        campaign_id: clean.campaign_id,
-        team_id: clean.team_id,
-        volunteer_id: clean.volunteer_id,
-        occurred_at: clean.occurred_at,
-        recorded_at: v.recorded_at,
-        attendees: clean.attendees,
-        topics: clean.topics,
-        notes: clean.notes,
-        location: clean.location,
-        supersedes: clean.supersedes,
-        correction_reason: clean.correction_reason,
-        superseded_by: None,
-    };
+    let visit = clean.into_visit(v.id, v.recorded_at);
     Ok((serde_json::to_string(&visit).map_err(Refusal::malformed)?, place))
 }
 

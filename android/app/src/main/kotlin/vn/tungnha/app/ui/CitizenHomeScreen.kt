@@ -27,7 +27,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.clearAndSetSemantics
@@ -49,7 +48,6 @@ fun CitizenHomeScreen(model: CitizenHomeScreenModel, onSettings: () -> Unit) {
     val vm = model.citizen
     val state by vm.state.collectAsStateWithLifecycle()
     val report by vm.report.state.collectAsStateWithLifecycle()
-    val uri = LocalUriHandler.current
     Scaffold(
         topBar = {
             TungNhaTopBar(stringResource(R.string.citizen_title)) {
@@ -94,20 +92,7 @@ fun CitizenHomeScreen(model: CitizenHomeScreenModel, onSettings: () -> Unit) {
             ProblemList(report.problems.values.flatten())
             SaveButton(stringResource(R.string.selfreport_save), enabled = report.form?.canSave == true && !report.saving, saving = report.saving, onClick = { vm.submit() })
 
-            Card(Modifier.fillMaxWidth()) {
-                Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                    Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Icon(Icons.Filled.School, contentDescription = null)
-                        SectionTitle(stringResource(R.string.selfreport_learn))
-                    }
-                    // The course's own (Vietnamese) title, from the core.
-                    Text(coreText(vm.learnMore.labelVi, vm.learnMore.labelEn), style = MaterialTheme.typography.bodyLarge)
-                    OutlinedButton(onClick = { uri.openUri(vm.learnMore.url) }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
-                        Icon(Icons.AutoMirrored.Filled.OpenInNew, contentDescription = null)
-                        Text(stringResource(R.string.selfreport_learn_open), modifier = Modifier.padding(start = 8.dp))
-                    }
-                }
-            }
+            LearnMoreCard(vm.learnMore)
         }
     }
 }

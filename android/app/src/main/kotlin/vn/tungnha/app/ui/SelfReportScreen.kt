@@ -30,6 +30,8 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import vn.tungnha.app.R
+import androidx.compose.foundation.layout.heightIn
+import vn.tungnha.core.LearnMore
 import vn.tungnha.app.SelfReportScreenModel
 
 /**
@@ -41,7 +43,6 @@ import vn.tungnha.app.SelfReportScreenModel
 fun SelfReportScreen(model: SelfReportScreenModel, onBack: (() -> Unit)?) {
     val vm = model.form
     val state by vm.state.collectAsStateWithLifecycle()
-    val uri = LocalUriHandler.current
     Scaffold(topBar = { TungNhaTopBar(stringResource(R.string.selfreport_title), onBack) }) { padding ->
         if (state.loading) {
             Loading(Modifier.padding(padding))
@@ -72,19 +73,25 @@ fun SelfReportScreen(model: SelfReportScreenModel, onBack: (() -> Unit)?) {
             ErrorBanner(state.error)
             SaveButton(stringResource(R.string.selfreport_save), enabled = state.canSave, saving = state.saving, onClick = { vm.save() })
 
-            Card(Modifier.fillMaxWidth()) {
-                Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                    Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Icon(Icons.Filled.School, contentDescription = null)
-                        SectionTitle(stringResource(R.string.selfreport_learn))
-                    }
-                    // The course's own (Vietnamese) title, from the core.
-                    Text(coreText(vm.learnMore.labelVi, vm.learnMore.labelEn), style = MaterialTheme.typography.bodyLarge)
-                    OutlinedButton(onClick = { uri.openUri(vm.learnMore.url) }, modifier = Modifier.fillMaxWidth()) {
-                        Icon(Icons.AutoMirrored.Filled.OpenInNew, contentDescription = null)
-                        Text(stringResource(R.string.selfreport_learn_open), modifier = Modifier.padding(start = 8.dp))
-                    }
-                }
+            LearnMoreCard(vm.learnMore)
+        }
+    }
+}
+
+/** Where to learn the 5 skills: the national course named in the plans, its title in the app's language. */
+@Composable
+fun LearnMoreCard(course: LearnMore) {
+    val uri = LocalUriHandler.current
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Icon(Icons.Filled.School, contentDescription = null)
+                SectionTitle(stringResource(R.string.selfreport_learn))
+            }
+            Text(coreText(course.labelVi, course.labelEn), style = MaterialTheme.typography.bodyLarge)
+            OutlinedButton(onClick = { uri.openUri(course.url) }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
+                Icon(Icons.AutoMirrored.Filled.OpenInNew, contentDescription = null)
+                Text(stringResource(R.string.selfreport_learn_open), modifier = Modifier.padding(start = 8.dp))
             }
         }
     }
