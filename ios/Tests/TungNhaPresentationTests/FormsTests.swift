@@ -326,4 +326,36 @@ final class FormsTests: XCTestCase {
         await list.search("")
         XCTAssertEqual(list.rows.count, 2)
     }
+
+    /// Mirrors FormsTest.kt and ScreensTest.kt: a correction needs its reason; a household is
+    /// edited later and only what changed is sent.
+    @MainActor
+    func testACorrectionNeedsItsReasonAndAHouseholdIsEditedLater() async throws {
+        let db = try openTempDatabase(self)
+        let c = try Commune(db)
+        let (h, people) = try c.household("Số 5", "Tòng Văn Ninh", "Tòng Thị Ỏn")
+        let wrong = try db.recordVisit(visit: c.visit(h, [people[0]], ["online_shopping"])).id
+
+        let fix = RecordVisitModel(db: db)
+        await fix.openCorrection(visitId: wrong)
+        await fix.toggleSkill("online_payment", for: people[1])
+        XCTAssertFalse(fix.canSave, "a correction needs its reason")
+        XCTAssertFalse(fix.form?.problems.filter { $0.field == "correction_reason" }.isEmpty ?? true)
+        await fix.setCorrectionReason("Ghi nhầm người: là vợ ông Ninh")
+        XCTAssertEqual(fix.correctionReason, "Ghi nhầm người: là vợ ông Ninh")
+        XCTAssertTrue(fix.canSave)
+        await fix.save()
+        let fixed = try XCTUnwrap(fix.savedVisitId)
+        XCTAssertEqual(try db.visit(visitId: fixed).correctionReason, "Ghi nhầm người: là vợ ông Ninh")
+
+        let pending = try db.pendingCount()
+        let edit = RegisterHouseholdModel(db: db)
+        await edit.openEdit(householdId: h)
+        XCTAssertEqual(edit.draft?.householdId, h)
+        XCTAssertEqual(edit.draft?.members.first?.personId, people[0], "the head first, as stored")
+        await edit.setMemberName(1, "Tòng Thị Ón")
+        await edit.save()
+        XCTAssertEqual(edit.savedHouseholdId, h)
+        XCTAssertEqual(try db.pendingCount(), pending + 1, "only the renamed member is sent")
+    }
 }
