@@ -255,14 +255,7 @@ private fun HomeRow(row: HouseholdSummary, onOpen: () -> Unit, onRecordVisit: ()
             .padding(start = 16.dp, top = 8.dp, bottom = 8.dp),
         verticalAlignment = Alignment.CenterVertically,
     ) {
-        Column(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
-            Text(row.headName, style = MaterialTheme.typography.titleMedium)
-            Text(
-                stringResource(R.string.household_address_members, row.address, plural(R.plurals.people_count, row.memberCount.toInt())),
-                style = MaterialTheme.typography.bodyMedium,
-            )
-            HouseholdStatusLine(row)
-        }
+        HouseholdSummaryText(row, Modifier.weight(1f))
         IconButton(onClick = onRecordVisit) {
             Icon(Icons.Filled.EditNote, contentDescription = stringResource(R.string.visit_for_household, row.headName))
         }

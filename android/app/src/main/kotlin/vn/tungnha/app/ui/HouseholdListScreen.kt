@@ -130,14 +130,7 @@ private fun HouseholdRow(row: HouseholdSummary, onClick: () -> Unit, onSelfRepor
         Modifier.fillMaxWidth().heightIn(min = 72.dp).clickable(onClickLabel = stringResource(R.string.visit_title), onClick = onClick).padding(start = 16.dp, top = 8.dp, bottom = 8.dp),
         verticalAlignment = Alignment.CenterVertically,
     ) {
-        Column(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
-            Text(row.headName, style = MaterialTheme.typography.titleMedium)
-            Text(
-                stringResource(R.string.household_address_members, row.address, plural(R.plurals.people_count, row.memberCount.toInt())),
-                style = MaterialTheme.typography.bodyMedium,
-            )
-            HouseholdStatusLine(row)
-        }
+        HouseholdSummaryText(row, Modifier.weight(1f))
         IconButton(onClick = onSelfReport) {
             Icon(Icons.Filled.Checklist, contentDescription = stringResource(R.string.selfreport_for_household, row.headName))
         }
@@ -160,5 +153,18 @@ internal fun HouseholdStatusLine(row: HouseholdSummary) {
     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(4.dp)) {
         Icon(icon, contentDescription = null, tint = color, modifier = Modifier.size(18.dp))
         Text(text, color = color, style = MaterialTheme.typography.bodyMedium)
+    }
+}
+
+/** A household in a list: the head's name, the address and how many live there, its status in words. */
+@Composable
+fun HouseholdSummaryText(row: HouseholdSummary, modifier: Modifier = Modifier) {
+    Column(modifier, verticalArrangement = Arrangement.spacedBy(2.dp)) {
+        Text(row.headName, style = MaterialTheme.typography.titleMedium)
+        Text(
+            stringResource(R.string.household_address_members, row.address, plural(R.plurals.people_count, row.memberCount.toInt())),
+            style = MaterialTheme.typography.bodyMedium,
+        )
+        HouseholdStatusLine(row)
     }
 }
